@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * pv-render-set: writes a synthetic data set of full-hand NIR frames,
+ * OUTDIR/<identity>_<presentation>.pgm, with every presentation nuisance
+ * drawn at random (offset, rotation, distance, finger spread, deformation,
+ * glare, ambient light, imperfect auto-exposure), so that matchers can be
+ * tuned and evaluated on it:
+ *
+ *   pv-render-set OUTDIR --identities N --presentations M [--size WxH]
+ *                 [--seed S] [--nuisance F] [--threads T]
+ *
+ * --nuisance scales every nuisance from 0 (each presentation as steady as
+ * a hand can be) to 1 (the full range a kiosk sees, the default), so a
+ * matcher can be brought up step by step. The output depends only on the
+ * arguments, not on the thread count.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "render.h"
+#include "rng.h"
+
+struct set_job {
+	const char *outdir;
+	unsigned int identities, presentations;
+	unsigned int width, height;
+	uint64_t seed;
+	float nuisance;
+	unsigned int threads;
+};
+
+struct worker {
+	const struct set_job *job;
+	unsigned int index;
+	int ret;
+};
+
+/* Nuisances of one presentation, as a kiosk sees them between visits. */
+static void draw_presentation(const struct set_job *job, uint32_t identity,
+			      unsigned int pres, struct pv_scene_desc *desc,
+			      struct pv_exposure *exp)
+{
+	float k = job->nuisance, gain_error, spread;
+	struct pv_rng rng;
+
+	pv_rng_init(&rng, pv_seed_for(job->seed ^ ((uint64_t)identity << 32),
+				      pres + 1));
+	memset(desc, 0, sizeof(*desc));
+	desc->target = PV_TARGET_PALM;
+	desc->identity = identity;
+	desc->pose.x_mm = pv_rng_signed(&rng) * 25.0f * k;
+	desc->pose.y_mm = pv_rng_signed(&rng) * 25.0f * k;
+	desc->pose.rotation_deg = pv_rng_signed(&rng) * 30.0f * k;
+	/* 50..75 mm is +-20 % of apparent scale around 60 mm */
+	desc->pose.distance_mm = 60.0f + pv_rng_range(&rng, -10.0f, 15.0f) * k;
+	spread = pv_rng_range(&rng, 0.15f, 1.0f);
+	/* without nuisance each hand opens as it naturally does */
+	desc->pose.finger_spread = k > 0 ? 1.0f - k * (1.0f - spread) : -1.0f;
+	desc->pose.deform = pv_rng_unit(&rng) * k;
+	desc->pose.seed = (uint32_t)pv_rng_next(&rng);
+	desc->ambient = pv_rng_unit(&rng) < 0.5f ? 0 :
+			pv_rng_range(&rng, 0, 0.15f) * k;
+	desc->glare = pv_rng_unit(&rng) < 0.5f ? 0 : pv_rng_range(&rng, 0, 0.8f) * k;
+
+	memset(exp, 0, sizeof(*exp));
+	/* an auto-exposure that aims at mid-grey and misses by up to 35 % */
+	gain_error = 1.0f + pv_rng_range(&rng, -0.35f, 0.35f) * k;
+	exp->exposure_us = (uint32_t)(4000.0f * gain_error *
+				      (desc->pose.distance_mm / 60.0f) *
+				      (desc->pose.distance_mm / 60.0f));
+	exp->gain_q4 = 16;
+	exp->intensity[1] = 128;
+	exp->max_intensity[0] = exp->max_intensity[1] = 255;
+	exp->lit_mask = 1u << 1;
+	exp->bits = 8;
+	exp->noise_seed = pv_rng_next(&rng);
+}
+
+static int write_pgm(const char *path, const uint8_t *px, unsigned int w,
+		     unsigned int h)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f) {
+		fprintf(stderr, "pv-render-set: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	ok = fprintf(f, "P5\n%u %u\n255\n", w, h) > 0 &&
+	     fwrite(px, 1, (size_t)w * h, f) == (size_t)w * h;
+	ok &= fclose(f) == 0;
+	if (!ok) {
+		fprintf(stderr, "pv-render-set: %s: write failed\n", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int render_one(const struct set_job *job, unsigned int item,
+		      uint8_t *frame)
+{
+	const struct pv_optics optics = { job->width, job->height, 2, { 850, 940 } };
+	uint32_t identity = item / job->presentations + 1;
+	unsigned int pres = item % job->presentations + 1;
+	struct pv_scene_desc desc;
+	struct pv_exposure exp;
+	struct pv_scene *scene;
+	char path[PATH_MAX];
+	int ret;
+
+	draw_presentation(job, identity, pres, &desc, &exp);
+	scene = pv_scene_render(&desc, &optics);
+	if (!scene) {
+		ret = -errno;
+		fprintf(stderr, "pv-render-set: render %u_%u: %s\n", identity,
+			pres, strerror(errno));
+		return ret;
+	}
+	ret = pv_scene_expose(scene, &exp, frame,
+			      (size_t)job->width * job->height);
+	pv_scene_free(scene);
+	if (ret) {
+		fprintf(stderr, "pv-render-set: expose %u_%u: %s\n", identity,
+			pres, strerror(-ret));
+		return ret;
+	}
+	if (snprintf(path, sizeof(path), "%s/%04u_%02u.pgm", job->outdir,
+		     identity, pres) >= (int)sizeof(path)) {
+		fprintf(stderr, "pv-render-set: output path too long\n");
+		return -ENAMETOOLONG;
+	}
+	return write_pgm(path, frame, job->width, job->height);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const struct set_job *job = w->job;
+	unsigned int total = job->identities * job->presentations;
+	uint8_t *frame = malloc((size_t)job->width * job->height);
+
+	if (!frame) {
+		w->ret = -ENOMEM;
+		return NULL;
+	}
+	for (unsigned int i = w->index; i < total && !w->ret; i += job->threads)
+		w->ret = render_one(job, i, frame);
+	free(frame);
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: pv-render-set OUTDIR --identities N --presentations M"
+		   " [--size WxH] [--seed S] [--nuisance 0..1] [--threads T]\n");
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return errno || end == s || *end || *out > max || s[0] == '-' ? -EINVAL
+								       : 0;
+}
+
+static int parse_args(int argc, char **argv, struct set_job *job)
+{
+	static const struct option opts[] = {
+		{ "identities", required_argument, NULL, 'n' },
+		{ "presentations", required_argument, NULL, 'm' },
+		{ "size", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "nuisance", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int c;
+
+	*job = (struct set_job){ NULL, 0, 0, 1280, 800, 1, 1.0f, 2 };
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_uint(optarg, 1000000, &v) || !v)
+				goto bad;
+			job->identities = v;
+			break;
+		case 'm':
+			if (parse_uint(optarg, 1000, &v) || !v)
+				goto bad;
+			job->presentations = v;
+			break;
+		case 's':
+			if (sscanf(optarg, "%ux%u", &job->width, &job->height) != 2 ||
+			    job->width < 16 || job->height < 16 ||
+			    job->width > 8192 || job->height > 8192)
+				goto bad;
+			break;
+		case 'S':
+			if (parse_uint(optarg, ULONG_MAX, &v))
+				goto bad;
+			job->seed = v;
+			break;
+		case 'k': {
+			char *end;
+
+			job->nuisance = strtof(optarg, &end);
+			if (end == optarg || *end || !(job->nuisance >= 0.0f) ||
+			    job->nuisance > 1.0f)
+				goto bad;
+			break;
+		}
+		case 't':
+			if (parse_uint(optarg, 64, &v) || !v)
+				goto bad;
+			job->threads = v;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			goto bad_usage;
+		}
+	}
+	if (optind != argc - 1 || !job->identities || !job->presentations)
+		goto bad_usage;
+	job->outdir = argv[optind];
+	return 0;
+bad:
+	fprintf(stderr, "pv-render-set: bad value for --%s: %s\n",
+		c == 'n' ? "identities" : c == 'm' ? "presentations" :
+		c == 's' ? "size" : c == 'S' ? "seed" : c == 'k' ? "nuisance" :
+		"threads", optarg);
+	return -EINVAL;
+bad_usage:
+	usage(stderr);
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	struct worker workers[64];
+	pthread_t tid[64];
+	struct set_job job;
+	unsigned int started = 0;
+	int ret = 0;
+
+	if (parse_args(argc, argv, &job))
+		return 2;
+	if (mkdir(job.outdir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "pv-render-set: %s: %s\n", job.outdir,
+			strerror(errno));
+		return 1;
+	}
+	for (unsigned int t = 0; t < job.threads; t++) {
+		workers[t] = (struct worker){ &job, t, 0 };
+		if (pthread_create(&tid[t], NULL, worker_main, &workers[t])) {
+			fprintf(stderr, "pv-render-set: cannot start thread\n");
+			ret = -EAGAIN;
+			break;
+		}
+		started++;
+	}
+	for (unsigned int t = 0; t < started; t++) {
+		pthread_join(tid[t], NULL);
+		if (workers[t].ret && !ret)
+			ret = workers[t].ret;
+	}
+	return ret ? 1 : 0;
+}

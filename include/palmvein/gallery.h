@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * 1:N identification over an in-memory gallery of templates.
+ *
+ * Templates are stored packed for the popcount kernels (512 bytes each).
+ * A search runs on several threads; each entry first gets the matcher's
+ * coarse translation stage and only entries that pass a loose pre-filter
+ * get the full coarse-to-fine search. Entries are biometric data: the
+ * gallery zeroes them when freed.
+ */
+#ifndef PALMVEIN_GALLERY_H
+#define PALMVEIN_GALLERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <palmvein/match.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pv_gallery;
+
+struct pv_candidate {
+	uint64_t id;		/* what the caller passed to pv_gallery_add() */
+	float score;		/* as pv_match_result.score */
+};
+
+/*
+ * A gallery for templates protected with key @key_id (renew.h), or for
+ * plain templates when @key_id is 0. Returns 0, -EINVAL or -ENOMEM.
+ */
+int pv_gallery_new(uint32_t key_id, struct pv_gallery **out);
+void pv_gallery_free(struct pv_gallery *g);
+
+/* Pre-allocates room for @n entries. Returns 0 or -ENOMEM. */
+int pv_gallery_reserve(struct pv_gallery *g, size_t n);
+
+/*
+ * Adds a copy of @t under @id (ids need not be unique: enrol several
+ * presentations of one palm under one id). Returns 0, -EINVAL, -ENOMEM or
+ * -EKEYREJECTED when @t's key does not match the gallery's.
+ */
+int pv_gallery_add(struct pv_gallery *g, const struct pv_template *t,
+		   uint64_t id);
+
+size_t pv_gallery_size(const struct pv_gallery *g);
+
+/*
+ * Finds the @nbest (1..PV_GALLERY_MAX_BEST) best-scoring entries for
+ * @probe using @threads threads (0: one per online CPU). Writes them to
+ * @best in falling score order and returns how many it wrote, or -EINVAL,
+ * -EKEYREJECTED (probe and gallery keys differ), -ENOMEM, -EAGAIN (no
+ * threads).
+ */
+#define PV_GALLERY_MAX_BEST 64
+int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe,
+			unsigned int threads, struct pv_candidate *best,
+			unsigned int nbest);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PALMVEIN_GALLERY_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * 1:1 matching of templates with an alignment search.
+ *
+ * The probe side is prepared once (struct pv_probe): its code is resampled
+ * for every rotation and scale the search tries and shifted for every
+ * translation, so that comparing against a stored template is only XOR,
+ * AND and popcount. Prepare the probe once and match it against many
+ * templates; pv_match() is the one-shot convenience.
+ *
+ * Search: translation +-4 cells (+-16 ROI pixels), rotation -6..+6 degrees
+ * in 3-degree steps, scale 0.95/1/1.05. Coarse-to-fine: translation on a
+ * quarter of the rows in 2-cell steps, then rotation and scale there, then
+ * +-1 cell on all rows around the best two.
+ */
+#ifndef PALMVEIN_MATCH_H
+#define PALMVEIN_MATCH_H
+
+#include <palmvein/template.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PV_MATCH_SHIFT_MAX 4
+
+struct pv_probe;
+
+struct pv_match_result {
+	float score;		/* 0..1, 1 = same palm; see docs/accuracy.md */
+	/* Mean circular orientation distance over the cells valid in both,
+	 * 0 (same) .. 1 (all orthogonal); 0.5 for unrelated codes. The score
+	 * also accounts for the overlap. */
+	float distance;
+	unsigned int overlap;	/* cells valid in both at the best alignment */
+	/* The alignment: the probe's code, rotated by rotation_deg and scaled
+	 * by scale about the grid centre (grid axes), then shifted by dx, dy
+	 * cells, lies best on the reference. */
+	int dx, dy;
+	float rotation_deg;
+	float scale;
+};
+
+/*
+ * Prepares @t as a probe. Returns 0, -EINVAL (NULL, or a protected template:
+ * protected probes come from renew.h) or -ENOMEM. Free with pv_probe_free().
+ */
+int pv_probe_new(const struct pv_template *t, struct pv_probe **out);
+
+/* Zeroes and frees; NULL is a no-op. */
+void pv_probe_free(struct pv_probe *probe);
+
+/*
+ * Matches @probe against @ref with the coarse-to-fine search. Returns 0,
+ * -EINVAL, or -EKEYREJECTED when @ref was protected with another key (or
+ * the probe is protected and @ref is not).
+ */
+int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
+		   struct pv_match_result *res);
+
+/* Same, trying every alignment (1215 of them): the reference for tests. */
+int pv_probe_match_exhaustive(const struct pv_probe *probe,
+			      const struct pv_template *ref,
+			      struct pv_match_result *res);
+
+/* One-shot 1:1: prepares @probe, matches it against @ref, frees it. */
+int pv_match(const struct pv_template *probe, const struct pv_template *ref,
+	     struct pv_match_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PALMVEIN_MATCH_H */

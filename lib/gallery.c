@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* In-memory gallery and multi-threaded 1:N identification. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <palmvein/gallery.h>
+
+#include "match_internal.h"
+
+/*
+ * Entries whose best coarse translation costs more than this skip the rest
+ * of the search and report their (low) coarse score. On polyu-nir-roi no
+ * genuine pair is cut short at 0.42 (the first genuine pair is at 0.40)
+ * while three impostor pairs in four are (docs/benchmarks.md).
+ */
+#define PREFILTER_COST 0.42f
+#define MAX_THREADS 64
+
+struct pv_gallery {
+	uint32_t key_id;
+	size_t size, capacity;
+	struct pv_packed *entries;
+	uint64_t *ids;
+};
+
+int pv_gallery_new(uint32_t key_id, struct pv_gallery **out)
+{
+	struct pv_gallery *g;
+
+	if (!out)
+		return -EINVAL;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->key_id = key_id;
+	*out = g;
+	return 0;
+}
+
+void pv_gallery_free(struct pv_gallery *g)
+{
+	if (!g)
+		return;
+	if (g->entries)
+		explicit_bzero(g->entries, g->capacity * sizeof(*g->entries));
+	free(g->entries);
+	free(g->ids);
+	free(g);
+}
+
+int pv_gallery_reserve(struct pv_gallery *g, size_t n)
+{
+	struct pv_packed *entries;
+	uint64_t *ids;
+
+	if (!g)
+		return -EINVAL;
+	if (n <= g->capacity)
+		return 0;
+	if (n > SIZE_MAX / sizeof(*entries))
+		return -ENOMEM;
+	/* Not realloc: the old entries must be zeroed, not left in the heap. */
+	entries = aligned_alloc(64, n * sizeof(*entries));
+	ids = malloc(n * sizeof(*ids));
+	if (!entries || !ids) {
+		free(entries);
+		free(ids);
+		return -ENOMEM;
+	}
+	if (g->size) {
+		memcpy(entries, g->entries, g->size * sizeof(*entries));
+		memcpy(ids, g->ids, g->size * sizeof(*ids));
+	}
+	if (g->entries)
+		explicit_bzero(g->entries, g->capacity * sizeof(*g->entries));
+	free(g->entries);
+	free(g->ids);
+	g->entries = entries;
+	g->ids = ids;
+	g->capacity = n;
+	return 0;
+}
+
+int pv_gallery_add(struct pv_gallery *g, const struct pv_template *t,
+		   uint64_t id)
+{
+	uint32_t key = 0;
+	int ret;
+
+	if (!g || !t)
+		return -EINVAL;
+	if (t->flags & PV_TEMPLATE_PROTECTED)
+		key = t->key_id;
+	if (key != g->key_id)
+		return -EKEYREJECTED;
+	if (g->size == g->capacity) {
+		ret = pv_gallery_reserve(g, g->capacity ? 2 * g->capacity : 64);
+		if (ret)
+			return ret;
+	}
+	pv_pack_template(t, &g->entries[g->size]);
+	g->ids[g->size] = id;
+	g->size++;
+	return 0;
+}
+
+size_t pv_gallery_size(const struct pv_gallery *g)
+{
+	return g ? g->size : 0;
+}
+
+struct worker {
+	pthread_t thread;
+	const struct pv_gallery *gallery;
+	const struct pv_probe *probe;
+	size_t begin, end;
+	unsigned int nbest, found;
+	struct pv_candidate best[PV_GALLERY_MAX_BEST];
+};
+
+/* Inserts into a list kept in falling score order, at most @cap long. */
+static void offer(struct pv_candidate *list, unsigned int *n, unsigned int cap,
+		  struct pv_candidate c)
+{
+	unsigned int i;
+
+	if (*n == cap && c.score <= list[cap - 1].score)
+		return;
+	if (*n < cap)
+		(*n)++;
+	for (i = *n - 1; i > 0 && list[i - 1].score < c.score; i--)
+		list[i] = list[i - 1];
+	list[i] = c;
+}
+
+static void *identify_range(void *arg)
+{
+	struct worker *w = arg;
+
+	for (size_t i = w->begin; i < w->end; i++) {
+		struct pv_match_result r;
+		struct pv_candidate c;
+
+		pv_probe_search(w->probe, &w->gallery->entries[i], PREFILTER_COST, &r);
+		c.id = w->gallery->ids[i];
+		c.score = r.score;
+		offer(w->best, &w->found, w->nbest, c);
+	}
+	return NULL;
+}
+
+int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe,
+			unsigned int threads, struct pv_candidate *best,
+			unsigned int nbest)
+{
+	struct worker *workers;
+	unsigned int n = 0, started = 0;
+	int ret = 0;
+
+	if (!g || !probe || !best || nbest < 1 || nbest > PV_GALLERY_MAX_BEST)
+		return -EINVAL;
+	if (probe->key_id != g->key_id)
+		return -EKEYREJECTED;
+	if (!threads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = cpus > 0 ? (unsigned int)cpus : 1;
+	}
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > g->size)
+		threads = g->size ? (unsigned int)g->size : 1;
+	workers = calloc(threads, sizeof(*workers));
+	if (!workers)
+		return -ENOMEM;
+	for (unsigned int t = 0; t < threads; t++) {
+		workers[t].gallery = g;
+		workers[t].probe = probe;
+		workers[t].begin = g->size * t / threads;
+		workers[t].end = g->size * (t + 1) / threads;
+		workers[t].nbest = nbest;
+	}
+	/* The calling thread takes the first range itself. */
+	for (unsigned int t = 1; t < threads; t++) {
+		if (pthread_create(&workers[t].thread, NULL, identify_range,
+				   &workers[t])) {
+			ret = -EAGAIN;
+			break;
+		}
+		started = t;
+	}
+	if (!ret)
+		identify_range(&workers[0]);
+	for (unsigned int t = 1; t <= started; t++)
+		pthread_join(workers[t].thread, NULL);
+	if (!ret) {
+		for (unsigned int t = 0; t < threads; t++)
+			for (unsigned int i = 0; i < workers[t].found; i++)
+				offer(best, &n, nbest, workers[t].best[i]);
+		ret = (int)n;
+	}
+	free(workers);
+	return ret;
+}

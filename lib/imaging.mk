@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# libpalmvein imaging half: decoding, hand segmentation, capture quality,
+# ROI extraction and vein enhancement (docs/roi.md). lib/lib.mk builds the
+# library from LIB_SRCS.
+
+LIB_SRCS += lib/image.c lib/segment.c lib/quality.c lib/roi.c lib/enhance.c
+
+IMAGING_OBJS := $(addprefix $(BUILD)/obj/lib/,image.o segment.o quality.o roi.o enhance.o)
+
+# bench-roi: decode -> ROI on a rendered 768x576 frame, against a memcpy of
+# the same frame as the same-run baseline (docs/benchmarks.md).
+$(BUILD)/obj/bench/roi.o: CPPFLAGS += -Iemulator/render
+
+$(BUILD)/bin/bench-roi: $(BUILD)/obj/bench/roi.o $(IMAGING_OBJS) $(BUILD)/lib/libpvrender.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libturbojpeg) -lm
+
+.PHONY: bench-roi
+bench-roi: $(BUILD)/bin/bench-roi
+	$(BUILD)/bin/bench-roi
+
+ALL_TARGETS += $(BUILD)/bin/bench-roi

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Matcher internals shared by match.c, gallery.c and renew.c: the packed
+ * row layout the popcount kernels read, and the prepared probe.
+ */
+#ifndef PALMVEIN_MATCH_INTERNAL_H
+#define PALMVEIN_MATCH_INTERNAL_H
+
+#include <stdint.h>
+
+#include <palmvein/match.h>
+
+#define PV_ROT_STEPS 5		/* -6, -3, 0, +3, +6 degrees */
+#define PV_ROT_STEP_DEG 3.0f
+#define PV_SCALE_STEPS 3	/* 0.95, 1, 1.05 */
+#define PV_SCALE_STEP 0.05f
+#define PV_POSES (PV_ROT_STEPS * PV_SCALE_STEPS)
+#define PV_POSE_IDENTITY (PV_ROT_STEPS * (PV_SCALE_STEPS / 2) + PV_ROT_STEPS / 2)
+#define PV_SHIFTS (2 * PV_MATCH_SHIFT_MAX + 1)
+#define PV_VARIANTS (PV_POSES * PV_SHIFTS * PV_SHIFTS)
+/* Rows the coarse stages read: the first PV_COARSE_ROWS of search order;
+ * the refinement reads the first PV_HALF_ROWS. */
+#define PV_COARSE_ROWS 8
+#define PV_HALF_ROWS 16
+
+/* One grid row: code planes 0..2 then the validity mask, bit x = cell x. */
+struct pv_row {
+	uint32_t w[4];
+};
+
+/*
+ * A template's rows in search order: every fourth row first (what the
+ * coarse stages read, two cache lines), then the other even rows (the
+ * refinement reads those too), then the odd rows.
+ */
+struct pv_packed {
+	_Alignas(64) struct pv_row row[PV_GRID];
+};
+
+/* Grid row stored at search position @i. */
+static inline int pv_search_row(int i)
+{
+	if (i < PV_COARSE_ROWS)
+		return 4 * i + 2;
+	if (i < PV_HALF_ROWS)
+		return 4 * (i - PV_COARSE_ROWS);
+	return 2 * (i - PV_HALF_ROWS) + 1;
+}
+
+/* Sum of orientation distances and count of cells valid in both. */
+struct pv_tally {
+	unsigned int dist, overlap;
+};
+
+typedef struct pv_tally (*pv_compare_fn)(const struct pv_row *a,
+					  const struct pv_row *b, int rows);
+
+struct pv_probe {
+	uint32_t key_id;		/* 0: plain probe */
+	pv_compare_fn compare;		/* popcount kernel for this CPU */
+	float weight[PV_GRID * PV_GRID + 1];	/* see match.c */
+	struct pv_packed variant[PV_VARIANTS];
+};
+
+static inline int pv_variant_index(int pose, int dx, int dy)
+{
+	return (pose * PV_SHIFTS + dy + PV_MATCH_SHIFT_MAX) * PV_SHIFTS +
+	       dx + PV_MATCH_SHIFT_MAX;
+}
+
+void pv_pack_template(const struct pv_template *t, struct pv_packed *out);
+
+/* Allocates a probe and fills its variants from @t (unprotected). */
+int pv_probe_build(const struct pv_template *t, struct pv_probe **out);
+
+/*
+ * The coarse-to-fine search against a packed reference. When the best
+ * coarse translation costs more than @prefilter the search stops there and
+ * reports that (lower-bound quality) result.
+ */
+#define PV_NO_PREFILTER 2.0f
+void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
+		     float prefilter, struct pv_match_result *res);
+
+/* Kernels, exposed so that tests and benchmarks can compare them. */
+struct pv_tally pv_compare_scalar(const struct pv_row *a, const struct pv_row *b,
+				  int rows);
+
+struct pv_compare_kernel {
+	const char *name;
+	pv_compare_fn fn;
+};
+
+/* The kernels this CPU runs, fastest first; returns how many (<= @max). */
+int pv_compare_kernels(struct pv_compare_kernel *out, int max);
+pv_compare_fn pv_compare_best(void);
+
+#endif /* PALMVEIN_MATCH_INTERNAL_H */

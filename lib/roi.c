@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * ROI geometry and sampling. On the working-resolution hand mask: trace the
+ * outline, take convexity defects as finger gaps, pick the triple of gaps
+ * between the four fingers (evenly spaced, consecutive, fingertips between
+ * them), and set rotation and origin from the line across the outer two
+ * gaps. Scale comes from the palm's inscribed radius, which finger spread
+ * does not move. Closed fingers fall back to the inscribed-circle centre and
+ * the hand's principal axis. The square is then sampled from the full-
+ * resolution image with bilinear interpolation and enhanced.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roi_internal.h"
+
+/* ROI placement in units of the inscribed radius R, measured on the real
+ * hands of docs/roi.md: the centre lies this far from the valley line
+ * towards the wrist, and the square's side is this many radii. */
+#define ROI_CENTRE_BELOW_VALLEYS 1.05f
+#define ROI_SIDE_RADII 1.45f
+
+/* A finger gap is at least this deep (in R). */
+#define GAP_MIN_DEPTH 0.45f
+/* The fingertip between two gaps reaches at least this far past them. */
+#define FINGERTIP_MIN_HEIGHT 0.5f
+
+#define GLARE_LEVEL 0.98f
+#define MIN_ROI_SIDE_PX 40.0f
+
+struct point {
+	int16_t x, y;
+};
+
+struct defect {
+	uint32_t start, end, deepest;	/* contour indices */
+	float depth;
+	float opening;			/* hull edge length / depth */
+	float vx, vy;			/* valley point, sub-pixel */
+};
+
+static const int8_t dir_dx[8] = { 1, 1, 0, -1, -1, -1, 0, 1 };
+static const int8_t dir_dy[8] = { 0, 1, 1, 1, 0, -1, -1, -1 };
+
+static bool mask_at(const struct pv_hand *hand, int x, int y)
+{
+	return x >= 0 && y >= 0 && x < (int)hand->w && y < (int)hand->h &&
+	       hand->mask[(size_t)y * hand->w + (uint32_t)x];
+}
+
+/* Moore-neighbour tracing of the outer boundary, clockwise on screen. */
+static uint32_t trace_contour(const struct pv_hand *hand, struct point *pts,
+			      uint32_t cap)
+{
+	int sx = -1, sy = -1, x, y, d = 4, second_x = -1, second_y = -1;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < hand->w * hand->h && sx < 0; i++)
+		if (hand->mask[i]) {
+			sx = (int)(i % hand->w);
+			sy = (int)(i / hand->w);
+		}
+	if (sx < 0)
+		return 0;
+	x = sx;
+	y = sy;
+	/* The start is the top-left-most pixel: its west is background. */
+	d = 4;
+	for (;;) {
+		int k, nd = -1;
+
+		if (n == cap)
+			return 0;
+		pts[n].x = (int16_t)x;
+		pts[n].y = (int16_t)y;
+		n++;
+		for (k = 0; k < 8; k++) {
+			int c = (d + k) % 8;
+
+			if (mask_at(hand, x + dir_dx[c], y + dir_dy[c])) {
+				nd = c;
+				break;
+			}
+		}
+		if (nd < 0)
+			return n;	/* a single pixel */
+		if (x == sx && y == sy && n > 1 && x + dir_dx[nd] == second_x &&
+		    y + dir_dy[nd] == second_y)
+			return n - 1;
+		x += dir_dx[nd];
+		y += dir_dy[nd];
+		if (n == 1) {
+			second_x = x;
+			second_y = y;
+		}
+		/* Resume the scan just after the background pixel we passed. */
+		d = (nd % 2) ? (nd + 5) % 8 : (nd + 6) % 8;
+	}
+}
+
+static int64_t cross(struct point o, struct point a, struct point b)
+{
+	return (int64_t)(a.x - o.x) * (b.y - o.y) - (int64_t)(a.y - o.y) * (b.x - o.x);
+}
+
+static int cmp_by_xy(const void *a, const void *b, void *ctx)
+{
+	const struct point *pts = ctx;
+	const struct point *p = &pts[*(const uint32_t *)a];
+	const struct point *q = &pts[*(const uint32_t *)b];
+
+	if (p->x != q->x)
+		return p->x - q->x;
+	return p->y - q->y;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Convex hull (Andrew's monotone chain) of the contour; returns the hull's
+ * contour indices in contour order. @order and @hull hold n entries.
+ */
+static uint32_t convex_hull(const struct point *pts, uint32_t n, uint32_t *order,
+			    uint32_t *hull)
+{
+	uint32_t k = 0, lower;
+
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_by_xy, (void *)pts);
+	for (uint32_t i = 0; i < n; i++) {
+		while (k >= 2 && cross(pts[hull[k - 2]], pts[hull[k - 1]],
+				       pts[order[i]]) <= 0)
+			k--;
+		hull[k++] = order[i];
+	}
+	lower = k + 1;
+	for (uint32_t i = n - 1; i-- > 0;) {
+		while (k >= lower && cross(pts[hull[k - 2]], pts[hull[k - 1]],
+					   pts[order[i]]) <= 0)
+			k--;
+		hull[k++] = order[i];
+	}
+	if (k > 1)
+		k--;	/* the last point repeats the first */
+	qsort(hull, k, sizeof(*hull), cmp_u32);
+	return k;
+}
+
+static bool on_border(const struct pv_hand *hand, struct point p)
+{
+	return p.x <= 0 || p.y <= 0 || p.x >= (int)hand->w - 1 ||
+	       p.y >= (int)hand->h - 1;
+}
+
+/*
+ * The valley bottom is often a flat run of pixels; its mean locates the
+ * valley to a fraction of a working pixel, which the rotation needs.
+ */
+static void valley_point(const struct point *pts, uint32_t n, uint32_t a,
+			 uint32_t b, float depth, struct defect *gap)
+{
+	float ax = pts[a].x, ay = pts[a].y;
+	float ex = pts[b].x - ax, ey = pts[b].y - ay;
+	float len = sqrtf(ex * ex + ey * ey), sx = 0, sy = 0;
+	uint32_t cnt = 0;
+
+	for (uint32_t j = (a + 1) % n; j != b; j = (j + 1) % n) {
+		float dist = fabsf(ex * (pts[j].y - ay) - ey * (pts[j].x - ax)) / len;
+
+		if (dist >= depth - 1.0f) {
+			sx += pts[j].x;
+			sy += pts[j].y;
+			cnt++;
+		}
+	}
+	gap->vx = sx / (float)cnt;
+	gap->vy = sy / (float)cnt;
+}
+
+static float sample_bilinear(const struct pv_image *img, float x, float y);
+
+/*
+ * The valley line's angle depends on where each valley bottom lies along
+ * its gap, and the working mask knows that only to a whole working pixel
+ * (a slot between fingers may be narrower than that). Walk the gap's axis
+ * in the full-resolution image, averaging across the axis against noise,
+ * and put the bottom where it crosses the segmentation threshold.
+ */
+static void refine_valley(const struct pv_image *img, const struct pv_hand *hand,
+			  const struct point *pts, struct defect *gap)
+{
+	const float f = (float)hand->factor;
+	float mx = 0.5f * (pts[gap->start].x + pts[gap->end].x);
+	float my = 0.5f * (pts[gap->start].y + pts[gap->end].y);
+	float dx = mx - gap->vx, dy = my - gap->vy, len = hypotf(dx, dy);
+	const float level = (hand->threshold + 0.5f) / 255.0f, step = 0.5f;
+	float ox, oy, prev, t;
+
+	if (len < 1.0f)
+		return;
+	dx /= len;
+	dy /= len;
+	ox = (gap->vx + 0.5f) * f - 0.5f;
+	oy = (gap->vy + 0.5f) * f - 0.5f;
+	/* From inside the gap (background) towards the palm. */
+	for (t = fminf(2.0f, 0.5f * len) * f, prev = -1; t > -3.0f * f; t -= step) {
+		float x = ox + t * dx, y = oy + t * dy, v = 0;
+
+		for (int k = -1; k <= 1; k++)
+			v += sample_bilinear(img, x - 0.5f * k * dy, y + 0.5f * k * dx);
+		v /= 3;
+		if (v > level && prev >= 0) {
+			float at = t + step * (1.0f - (level - prev) / (v - prev));
+
+			gap->vx += at / f * dx;
+			gap->vy += at / f * dy;
+			return;
+		}
+		if (v > level)
+			return;	/* started on skin: keep the mask's estimate */
+		prev = v;
+	}
+}
+
+/* Deep convexity defects, in contour order; gaps at the frame edge (where
+ * the hand runs out of the frame) are not finger gaps. */
+static uint32_t find_gaps(const struct pv_image *img, const struct pv_hand *hand,
+			  const struct point *pts,
+			  uint32_t n, const uint32_t *hull, uint32_t nhull,
+			  struct defect *gaps)
+{
+	const float min_depth = GAP_MIN_DEPTH * hand->palm_radius;
+	uint32_t ngaps = 0;
+
+	for (uint32_t i = 0; i < nhull; i++) {
+		uint32_t a = hull[i], b = hull[(i + 1) % nhull];
+		float ax = pts[a].x, ay = pts[a].y;
+		float ex = pts[b].x - ax, ey = pts[b].y - ay;
+		float len = sqrtf(ex * ex + ey * ey), best = 0;
+		uint32_t deepest = a;
+
+		if (len < 1.0f)
+			continue;
+		for (uint32_t j = (a + 1) % n; j != b; j = (j + 1) % n) {
+			float dist = fabsf(ex * (pts[j].y - ay) - ey * (pts[j].x - ax)) / len;
+
+			if (dist > best) {
+				best = dist;
+				deepest = j;
+			}
+		}
+		if (best < min_depth || on_border(hand, pts[deepest]))
+			continue;
+		valley_point(pts, n, a, b, best, &gaps[ngaps]);
+		gaps[ngaps].start = a;
+		gaps[ngaps].end = b;
+		refine_valley(img, hand, pts, &gaps[ngaps]);
+		gaps[ngaps].start = a;
+		gaps[ngaps].end = b;
+		gaps[ngaps].deepest = deepest;
+		gaps[ngaps].depth = best;
+		gaps[ngaps].opening = len / best;
+		ngaps++;
+	}
+	return ngaps;
+}
+
+/* How far the outline between contour indices @from and @to reaches beyond
+ * the line through them, on the side away from the palm centre. */
+static float fingertip_height(const struct pv_hand *hand, const struct point *pts,
+			      uint32_t n, uint32_t from, uint32_t to)
+{
+	float ax = pts[from].x, ay = pts[from].y;
+	float ex = pts[to].x - ax, ey = pts[to].y - ay;
+	float len = sqrtf(ex * ex + ey * ey), best = 0, palm_side;
+
+	if (len < 1.0f)
+		return 0;
+	palm_side = ex * (hand->palm_y - ay) - ey * (hand->palm_x - ax);
+	for (uint32_t j = from; j != to; j = (j + 1) % n) {
+		float s = ex * (pts[j].y - ay) - ey * (pts[j].x - ax);
+
+		if (s * palm_side < 0 && fabsf(s) / len > best)
+			best = fabsf(s) / len;
+	}
+	return best;
+}
+
+struct valley_line {
+	float ax, ay, bx, by;	/* outer gaps' valley points, working px */
+};
+
+/*
+ * Picks the three consecutive gaps between the four fingers: evenly spaced,
+ * nearly on a line, with a fingertip between neighbours and the palm centre
+ * behind them. Finger gaps are narrow slots (opening below their depth);
+ * the thumb gap is a wide V and the gap between thumb and wrist wider still,
+ * and the thumb valley sits far from its neighbour.
+ */
+static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
+			   uint32_t n, const struct defect *gaps, uint32_t ngaps,
+			   struct valley_line *line)
+{
+	const float r = hand->palm_radius;
+	float best_cost = INFINITY;
+
+	if (ngaps < 3)
+		return false;
+	for (uint32_t i = 0; i < ngaps; i++) {
+		const struct defect *g[3] = { &gaps[i], &gaps[(i + 1) % ngaps],
+					      &gaps[(i + 2) % ngaps] };
+		struct {
+			float x, y;
+		} v[3];
+		float s01, s12, evenness, cos_bend, tip1, tip2, cost, d_palm;
+		float ex, ey, len;
+
+		for (int k = 0; k < 3; k++) {
+			v[k].x = g[k]->vx;
+			v[k].y = g[k]->vy;
+		}
+		s01 = hypotf(v[1].x - v[0].x, v[1].y - v[0].y);
+		s12 = hypotf(v[2].x - v[1].x, v[2].y - v[1].y);
+		if (s01 < 0.15f * r || s12 < 0.15f * r || s01 > 1.5f * r ||
+		    s12 > 1.5f * r)
+			continue;
+		evenness = fabsf(s01 - s12) / fmaxf(s01, s12);
+		cos_bend = ((v[0].x - v[1].x) * (v[2].x - v[1].x) +
+			    (v[0].y - v[1].y) * (v[2].y - v[1].y)) / (s01 * s12);
+		if (evenness > 0.5f || cos_bend > 0.0f)
+			continue;
+		tip1 = fingertip_height(hand, pts, n, g[0]->deepest, g[1]->deepest);
+		tip2 = fingertip_height(hand, pts, n, g[1]->deepest, g[2]->deepest);
+		if (tip1 < FINGERTIP_MIN_HEIGHT * r || tip2 < FINGERTIP_MIN_HEIGHT * r)
+			continue;
+		ex = v[2].x - v[0].x;
+		ey = v[2].y - v[0].y;
+		len = hypotf(ex, ey);
+		d_palm = fabsf(ex * (hand->palm_y - v[0].y) -
+			       ey * (hand->palm_x - v[0].x)) / len;
+		if (d_palm < 0.4f * r)
+			continue;
+		cost = evenness + 0.5f * (1.0f + cos_bend) +
+		       fmaxf(0, s01 / r - 0.9f) + fmaxf(0, s12 / r - 0.9f);
+		for (int k = 0; k < 3; k++)
+			cost += 0.5f * fmaxf(0, g[k]->opening - 0.8f);
+		if (cost < best_cost) {
+			best_cost = cost;
+			line->ax = v[0].x;
+			line->ay = v[0].y;
+			line->bx = v[2].x;
+			line->by = v[2].y;
+		}
+	}
+	return isfinite(best_cost);
+}
+
+/*
+ * Closed fingers: the principal axis of the hand, pointing away from where
+ * the arm leaves the frame (or, with no arm in view, towards the longer
+ * side). Returns false for a blob with no clear axis.
+ */
+static bool principal_axis(const struct pv_hand *hand, float *fx, float *fy)
+{
+	double sxx = 0, syy = 0, sxy = 0, cnt = 0, ext_pos = 0, ext_neg = 0;
+	double border_pos = 0, border_neg = 0, l1, l2, ex, ey, norm;
+	const float reach = 4.0f * hand->palm_radius;
+
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x < hand->w; x++) {
+			double dx = x - hand->palm_x, dy = y - hand->palm_y;
+
+			if (!hand->mask[(size_t)y * hand->w + x] ||
+			    dx * dx + dy * dy > reach * reach)
+				continue;
+			sxx += dx * dx;
+			syy += dy * dy;
+			sxy += dx * dy;
+			cnt++;
+		}
+	if (cnt < 16)
+		return false;
+	sxx /= cnt;
+	syy /= cnt;
+	sxy /= cnt;
+	l1 = 0.5 * (sxx + syy) + sqrt(0.25 * (sxx - syy) * (sxx - syy) + sxy * sxy);
+	l2 = sxx + syy - l1;
+	if (l1 < 1.15 * l2)
+		return false;
+	ex = sxy;
+	ey = l1 - sxx;
+	if (fabs(ex) + fabs(ey) < 1e-9) {
+		ex = sxx >= syy ? 1 : 0;
+		ey = sxx >= syy ? 0 : 1;
+	}
+	norm = hypot(ex, ey);
+	ex /= norm;
+	ey /= norm;
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x < hand->w; x++) {
+			double t;
+			bool edge;
+
+			if (!hand->mask[(size_t)y * hand->w + x])
+				continue;
+			t = (x - hand->palm_x) * ex + (y - hand->palm_y) * ey;
+			edge = x == 0 || y == 0 || x == hand->w - 1 || y == hand->h - 1;
+			if (t > 0) {
+				ext_pos = fmax(ext_pos, t);
+				border_pos += edge;
+			} else {
+				ext_neg = fmax(ext_neg, -t);
+				border_neg += edge;
+			}
+		}
+	if (border_pos != border_neg ? border_pos > border_neg : ext_pos < ext_neg) {
+		ex = -ex;
+		ey = -ey;
+	}
+	*fx = (float)ex;
+	*fy = (float)ey;
+	return true;
+}
+
+/* Largest axis-aligned square around the crop centre that stays on the
+ * palm, for palm-centre crops. */
+static float crop_side(const struct pv_hand *hand)
+{
+	int cx = (int)lroundf(hand->palm_x), cy = (int)lroundf(hand->palm_y);
+	int half = 1;
+
+	for (;; half++) {
+		bool ok = true;
+
+		for (int t = -half; t <= half && ok; t++)
+			ok = mask_at(hand, cx + t, cy - half) && mask_at(hand, cx + t, cy + half) &&
+			     mask_at(hand, cx - half, cy + t) && mask_at(hand, cx + half, cy + t);
+		if (!ok)
+			break;
+	}
+	return (float)(2 * half - 1);
+}
+
+/* Finds the valley line on the current mask; -ENOMEM or 0 with *found. */
+static int find_valley_line(const struct pv_image *img, const struct pv_hand *hand,
+			    struct valley_line *line, bool *found)
+{
+	const uint32_t n = hand->w * hand->h;
+	struct point *pts = malloc(4 * (size_t)n * sizeof(*pts));
+	uint32_t *order = malloc(4 * (size_t)n * sizeof(*order));
+	uint32_t *hull = malloc(4 * (size_t)n * sizeof(*hull));
+	struct defect *gaps = malloc(4 * (size_t)n * sizeof(*gaps));
+	uint32_t npts, nhull, ngaps;
+	int err = 0;
+
+	*found = false;
+	if (!pts || !order || !hull || !gaps) {
+		err = -ENOMEM;
+		goto out;
+	}
+	npts = trace_contour(hand, pts, 4 * n);
+	if (npts >= 8) {
+		nhull = convex_hull(pts, npts, order, hull);
+		ngaps = find_gaps(img, hand, pts, npts, hull, nhull, gaps);
+		*found = choose_valleys(hand, pts, npts, gaps, ngaps, line);
+	}
+out:
+	free(pts);
+	free(order);
+	free(hull);
+	free(gaps);
+	return err;
+}
+
+enum geometry_source { GEOM_VALLEYS, GEOM_AXIS, GEOM_CROP, GEOM_NONE };
+
+static void crop_geometry(const struct pv_hand *hand, struct pv_roi_geometry *geom)
+{
+	const float f = (float)hand->factor;
+
+	geom->cx = (hand->palm_x + 0.5f) * f - 0.5f;
+	geom->cy = (hand->palm_y + 0.5f) * f - 0.5f;
+	geom->angle_deg = 0;
+	geom->side_px = crop_side(hand) * f;
+}
+
+/*
+ * Decides the ROI square in source pixels. The valleys are looked for on
+ * the plain Otsu mask first, then on masks that also catch dim fingers and
+ * fingers darker than a lit background. Without valleys: a blob filling
+ * much of the frame is a palm-centre crop (no fingers in view), anything
+ * else gets the principal axis of its largest mask.
+ */
+static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
+			struct pv_roi_geometry *geom, enum geometry_source *src)
+{
+	const float f = (float)hand->factor;
+	const uint32_t n = hand->w * hand->h;
+	enum pv_seg_mode mode = PV_SEG_OTSU, largest = PV_SEG_OTSU;
+	struct valley_line line = { 0 };
+	uint32_t largest_area = hand->area;
+	float fx, fy, cx, cy, r;
+	bool found = false;
+	int err;
+
+	if (hand->crop) {
+		crop_geometry(hand, geom);
+		*src = GEOM_CROP;
+		return 0;
+	}
+	for (;;) {
+		err = find_valley_line(img, hand, &line, &found);
+		if (err)
+			return err;
+		if (found || ++mode == PV_SEG_MODES)
+			break;
+		err = pv_hand_mask(hand, mode);
+		if (err == -ENOMEM)
+			return err;
+		if (!err && hand->area > largest_area) {
+			largest_area = hand->area;
+			largest = mode;
+		}
+	}
+	if (!found) {
+		err = pv_hand_mask(hand, hand->area * 5 > n * 2 ? PV_SEG_OTSU : largest);
+		if (err == -ENOENT) {
+			*src = GEOM_NONE;
+			return 0;
+		}
+		if (err)
+			return err;
+	}
+	r = hand->palm_radius;
+	if (found) {
+		float ex = line.bx - line.ax, ey = line.by - line.ay;
+		float len = hypotf(ex, ey);
+		float mx = 0.5f * (line.ax + line.bx), my = 0.5f * (line.ay + line.by);
+
+		/* Fingers point along the normal, away from the palm centre. */
+		fx = -ey / len;
+		fy = ex / len;
+		if (fx * (hand->palm_x - mx) + fy * (hand->palm_y - my) > 0) {
+			fx = -fx;
+			fy = -fy;
+		}
+		cx = mx - fx * ROI_CENTRE_BELOW_VALLEYS * r;
+		cy = my - fy * ROI_CENTRE_BELOW_VALLEYS * r;
+		*src = GEOM_VALLEYS;
+	} else if (hand->area * 5 > n * 2) {
+		crop_geometry(hand, geom);
+		*src = GEOM_CROP;
+		return 0;
+	} else if (principal_axis(hand, &fx, &fy)) {
+		cx = hand->palm_x;
+		cy = hand->palm_y;
+		*src = GEOM_AXIS;
+	} else {
+		*src = GEOM_NONE;
+		return 0;
+	}
+	geom->cx = (cx + 0.5f) * f - 0.5f;
+	geom->cy = (cy + 0.5f) * f - 0.5f;
+	geom->side_px = ROI_SIDE_RADII * r * f;
+	/* The ROI's up (-y) is the finger direction. */
+	geom->angle_deg = atan2f(-fx, -fy) * (float)(180.0 / M_PI);
+	return 0;
+}
+
+static float sample_bilinear(const struct pv_image *img, float x, float y)
+{
+	const float inv = 1.0f / (float)img->maxval;
+	int x0, y0, x1, y1;
+	float ax, ay, v00, v01, v10, v11;
+
+	x = x < 0 ? 0 : x > (float)(img->width - 1) ? (float)(img->width - 1) : x;
+	y = y < 0 ? 0 : y > (float)(img->height - 1) ? (float)(img->height - 1) : y;
+	x0 = (int)x;
+	y0 = (int)y;
+	x1 = x0 + 1 < (int)img->width ? x0 + 1 : x0;
+	y1 = y0 + 1 < (int)img->height ? y0 + 1 : y0;
+	ax = x - (float)x0;
+	ay = y - (float)y0;
+	if (img->bits == 8) {
+		const uint8_t *r0 = (const uint8_t *)img->data + (size_t)y0 * img->stride;
+		const uint8_t *r1 = (const uint8_t *)img->data + (size_t)y1 * img->stride;
+
+		v00 = r0[x0];
+		v01 = r0[x1];
+		v10 = r1[x0];
+		v11 = r1[x1];
+	} else {
+		const uint16_t *r0 = (const uint16_t *)((const uint8_t *)img->data +
+							(size_t)y0 * img->stride);
+		const uint16_t *r1 = (const uint16_t *)((const uint8_t *)img->data +
+							(size_t)y1 * img->stride);
+
+		v00 = r0[x0];
+		v01 = r0[x1];
+		v10 = r1[x0];
+		v11 = r1[x1];
+	}
+	return ((v00 * (1 - ax) + v01 * ax) * (1 - ay) +
+		(v10 * (1 - ax) + v11 * ax) * ay) * inv;
+}
+
+/*
+ * Samples the ROI square from the full-resolution image. When one ROI pixel
+ * covers several source pixels, it averages a grid of samples so that vein
+ * texture does not alias. Returns the fraction of samples outside the frame.
+ */
+static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
+			const struct pv_roi_geometry *geom, struct pv_roi_raw *raw)
+{
+	const float a = geom->angle_deg * (float)(M_PI / 180.0);
+	const float step = geom->side_px / PV_ROI_SIZE;
+	const float ux = cosf(a) * step, uy = -sinf(a) * step;
+	const float vx = sinf(a) * step, vy = cosf(a) * step;
+	/* Up to 1.5 source pixels per ROI pixel, bilinear alone is enough;
+	 * beyond that average sub x sub samples, one per source pixel or so. */
+	const int sub = step <= 1.5f ? 1 : step >= 4.0f ? 4 : (int)lroundf(step);
+	const float inv_f = 1.0f / (float)hand->factor;
+	uint32_t outside = 0, valid = 0, saturated = 0;
+
+	for (int j = 0; j < PV_ROI_SIZE; j++)
+		for (int i = 0; i < PV_ROI_SIZE; i++) {
+			float di = i + 0.5f - PV_ROI_SIZE / 2.0f;
+			float dj = j + 0.5f - PV_ROI_SIZE / 2.0f;
+			float x = geom->cx + di * ux + dj * vx;
+			float y = geom->cy + di * uy + dj * vy;
+			float sum = 0;
+			bool inside = x >= 0 && y >= 0 && x <= img->width - 1 &&
+				      y <= img->height - 1;
+			int wx = (int)((x + 0.5f) * inv_f), wy = (int)((y + 0.5f) * inv_f);
+			bool ok;
+
+			for (int sj = 0; sj < sub; sj++)
+				for (int si = 0; si < sub; si++) {
+					float oi = (si + 0.5f) / sub - 0.5f;
+					float oj = (sj + 0.5f) / sub - 0.5f;
+
+					sum += sample_bilinear(img, x + oi * ux + oj * vx,
+							       y + oi * uy + oj * vy);
+				}
+			sum /= (float)(sub * sub);
+			raw->px[j * PV_ROI_SIZE + i] = sum;
+			ok = inside && mask_at(hand, wx, wy) &&
+			     !hand->glare[(size_t)wy * hand->w + (uint32_t)wx] &&
+			     sum < GLARE_LEVEL;
+			raw->valid[j * PV_ROI_SIZE + i] = ok;
+			outside += !inside;
+			valid += ok;
+			saturated += inside && sum >= GLARE_LEVEL;
+		}
+	raw->valid_fraction = (float)valid / (PV_ROI_SIZE * PV_ROI_SIZE);
+	raw->saturated_fraction = (float)saturated / (PV_ROI_SIZE * PV_ROI_SIZE);
+	return (float)outside / (PV_ROI_SIZE * PV_ROI_SIZE);
+}
+
+const char *pv_roi_status_str(enum pv_roi_status s)
+{
+	switch (s) {
+	case PV_ROI_OK:
+		return "palm found";
+	case PV_ROI_NO_HAND:
+		return "no hand in the frame";
+	case PV_ROI_TOO_SMALL:
+		return "hand too far away (palm too small)";
+	case PV_ROI_TOO_DARK:
+		return "hand too dark (under-exposed)";
+	case PV_ROI_TOO_BRIGHT:
+		return "hand too bright (over-exposed or glare)";
+	case PV_ROI_NO_VALLEYS:
+		return "hand pose not recognised (no finger valleys, no clear axis)";
+	case PV_ROI_CUT_OFF:
+		return "palm cut off by the frame edge";
+	case PV_ROI_BLURRED:
+		return "palm too blurred";
+	}
+	return "unknown ROI status";
+}
+
+/* Reasons in order of what the user should fix first. */
+static enum pv_roi_status judge(const struct pv_hand *hand,
+				const struct pv_roi_geometry *geom,
+				const struct pv_roi_raw *raw, float outside,
+				const struct pv_quality *q)
+{
+	double mean = 0;
+	uint32_t cnt = 0;
+
+	for (int i = 0; i < PV_ROI_SIZE * PV_ROI_SIZE; i++)
+		if (raw->valid[i]) {
+			mean += raw->px[i];
+			cnt++;
+		}
+	mean = cnt ? mean / cnt : 0;
+	/* A hand so bright that it clipped is missing from the mask. */
+	if (q->presence < 0.2f)
+		return hand->glare_in_frame > 0.03f ? PV_ROI_TOO_BRIGHT : PV_ROI_NO_HAND;
+	if (hand->glare_in_frame * (float)(hand->w * hand->h) > (float)hand->area)
+		return PV_ROI_TOO_BRIGHT;	/* more clipped than hand found */
+	if (raw->saturated_fraction > 0.3f)
+		return PV_ROI_TOO_BRIGHT;
+	if (cnt && mean < 0.04)
+		return PV_ROI_TOO_DARK;
+	if (geom->side_px < MIN_ROI_SIDE_PX ||
+	    (!hand->crop && 2.0f * hand->palm_radius < 0.1f * (float)(hand->w < hand->h ? hand->w : hand->h)))
+		return PV_ROI_TOO_SMALL;
+	if (outside > 0.25f || raw->valid_fraction < 0.5f)
+		return PV_ROI_CUT_OFF;
+	if (!hand->crop && hand->glare_fraction > 0.5f)
+		return PV_ROI_TOO_BRIGHT;
+	if (q->sharpness < 0.1f)
+		return PV_ROI_BLURRED;
+	return PV_ROI_OK;
+}
+
+int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
+		   enum pv_roi_status *status)
+{
+	enum pv_roi_status st_storage, *st = status ? status : &st_storage;
+	struct pv_roi_raw *raw;
+	struct pv_hand hand;
+	enum geometry_source src;
+	float outside;
+	int err;
+
+	if (!img || !roi || !img->data || img->width == 0 || img->height == 0 ||
+	    (img->bits != 8 && img->bits != 16) || img->maxval == 0 ||
+	    (uint64_t)img->stride < (uint64_t)img->width * (img->bits / 8))
+		return -EINVAL;
+	memset(roi, 0, sizeof(*roi));
+	*st = PV_ROI_NO_HAND;
+	err = pv_hand_segment(img, &hand);
+	if (err == -ENOENT)
+		return -EAGAIN;
+	if (err)
+		return err;
+	err = roi_geometry(img, &hand, &roi->geom, &src);
+	if (err) {
+		pv_hand_release(&hand);
+		return err;
+	}
+	if (src == GEOM_NONE) {
+		pv_quality_assess(img, &hand, NULL, NULL, &roi->quality);
+		*st = roi->quality.presence >= 0.2f ? PV_ROI_NO_VALLEYS :
+		      hand.glare_in_frame > 0.03f ? PV_ROI_TOO_BRIGHT : PV_ROI_NO_HAND;
+		pv_hand_release(&hand);
+		return -EAGAIN;
+	}
+	raw = malloc(sizeof(*raw));
+	if (!raw) {
+		pv_hand_release(&hand);
+		return -ENOMEM;
+	}
+	outside = sample_roi(img, &hand, &roi->geom, raw);
+	pv_quality_assess(img, &hand, &roi->geom, raw, &roi->quality);
+	*st = judge(&hand, &roi->geom, raw, outside, &roi->quality);
+	err = pv_enhance_roi(raw, roi->pixels);
+	memcpy(roi->valid, raw->valid, sizeof(roi->valid));
+	explicit_bzero(raw, sizeof(*raw));
+	free(raw);
+	pv_hand_release(&hand);
+	if (err)
+		return err;
+	if (*st != PV_ROI_OK) {
+		explicit_bzero(roi->pixels, sizeof(roi->pixels));
+		return -EAGAIN;
+	}
+	return 0;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private interfaces between the ROI stages: segmentation (segment.c),
+ * ROI geometry and sampling (roi.c), enhancement (enhance.c) and capture
+ * quality (quality.c). Not installed.
+ */
+#ifndef PALMVEIN_ROI_INTERNAL_H
+#define PALMVEIN_ROI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <palmvein/image.h>
+#include <palmvein/roi.h>
+
+/* Segmentation works on a downsampled copy about this many pixels wide. */
+#define PV_WORK_TARGET_DIM 200
+
+/* The hand as seen at working resolution. Coordinates are working pixels. */
+struct pv_hand {
+	uint32_t w, h;
+	uint32_t factor;	/* source pixels per working pixel, per axis */
+	uint8_t *grey;		/* blurred working image, 0..255 of maxval */
+	uint8_t *glare;		/* 1 = mostly saturated source block */
+	uint8_t *mask;		/* 1 = hand (largest component, holes filled) */
+	float *dist;		/* Euclidean distance to the nearest background */
+	uint32_t *stack;	/* scratch for flood fills, w * h entries */
+	float bg_plane[3];	/* background = [0] + [1] x + [2] y, 0..255 */
+	float bg_noise;		/* its deviation on the frame border */
+	uint32_t area;		/* mask pixels */
+	float palm_x, palm_y;	/* inscribed-circle centre (distance maximum) */
+	float palm_radius;	/* inscribed-circle radius */
+	uint8_t threshold;	/* Otsu level: hand is brighter than this */
+	float separability;	/* Otsu between-class / total variance, 0..1 */
+	float fg_mean, bg_mean;	/* class means of the working image, 0..255 */
+	float glare_fraction;	/* glare blocks / hand area */
+	float glare_in_frame;	/* glare blocks / frame area */
+	bool crop;		/* frame is already a palm-centre crop */
+};
+
+/* Ways of telling hand from background, tried in this order. */
+enum pv_seg_mode {
+	PV_SEG_OTSU,		/* brighter than the Otsu level */
+	PV_SEG_DIM_FINGERS,	/* clearly brighter than the background */
+	PV_SEG_TWO_SIDED,	/* clearly brighter or darker than it */
+	PV_SEG_MODES,
+};
+
+/*
+ * Segments the hand of @img with PV_SEG_OTSU. Returns 0 with @hand filled
+ * (release it with pv_hand_release()), -ENOENT when nothing separates from
+ * the background, -ENOMEM.
+ */
+int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand);
+
+/* Redoes the mask and what derives from it with @mode: 0, -ENOENT, -ENOMEM. */
+int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode);
+void pv_hand_release(struct pv_hand *hand);
+
+/*
+ * Raw ROI: samples of the source normalised to 0..1 of maxval, before
+ * enhancement, with their validity.
+ */
+struct pv_roi_raw {
+	float px[PV_ROI_SIZE * PV_ROI_SIZE];
+	uint8_t valid[PV_ROI_SIZE * PV_ROI_SIZE];
+	float valid_fraction;
+	float saturated_fraction;	/* of valid samples */
+};
+
+/* Background normalisation + CLAHE of @raw into 8-bit @out: 0 or -ENOMEM. */
+int pv_enhance_roi(const struct pv_roi_raw *raw, uint8_t *out);
+
+/* Fills every component of @q and its score. */
+void pv_quality_assess(const struct pv_image *img, const struct pv_hand *hand,
+		       const struct pv_roi_geometry *geom,
+		       const struct pv_roi_raw *raw, struct pv_quality *q);
+
+#endif /* PALMVEIN_ROI_INTERNAL_H */

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Unit tests of decoding and ROI extraction (lib/imaging.mk). test_roi reads
+# ../shared/data when present and says so when it skips those checks.
+
+IMAGING_TEST_CFLAGS := $(shell pkg-config --cflags check libturbojpeg)
+IMAGING_TEST_LIBS   := $(shell pkg-config --libs check libturbojpeg) -lm
+
+IMAGING_UNIT_TESTS := $(BUILD)/tests/test_image $(BUILD)/tests/test_roi
+UNIT_TESTS += $(IMAGING_UNIT_TESTS)
+
+$(BUILD)/obj/tests/unit/test_image.o $(BUILD)/obj/tests/unit/test_roi.o: \
+	CFLAGS += $(IMAGING_TEST_CFLAGS)
+
+$(BUILD)/tests/test_image: $(BUILD)/obj/tests/unit/test_image.o $(IMAGING_OBJS)
+$(BUILD)/tests/test_roi: $(BUILD)/obj/tests/unit/test_roi.o $(IMAGING_OBJS)
+
+$(IMAGING_UNIT_TESTS):
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(IMAGING_TEST_LIBS)

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Matcher: distances, alignment recovery, kernels, real-data separation. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <palmvein/palmvein.h>
+
+#include "../../lib/match_internal.h"
+#include "matching_helpers.h"
+
+START_TEST(identical_is_distance_zero)
+{
+	struct test_field f;
+	struct pv_template a;
+	struct pv_match_result r;
+
+	test_field_random(&f, 1);
+	test_template_from_field(&f, &a, 0, 0, 0, 1);
+	ck_assert_int_eq(pv_match(&a, &a, &r), 0);
+	ck_assert_float_eq(r.distance, 0.0f);
+	ck_assert_float_gt(r.score, 0.999f);
+	ck_assert_int_eq(r.dx, 0);
+	ck_assert_int_eq(r.dy, 0);
+	ck_assert_float_eq(r.rotation_deg, 0.0f);
+	ck_assert_float_eq(r.scale, 1.0f);
+	ck_assert_uint_eq(r.overlap, 1024);
+}
+END_TEST
+
+START_TEST(unrelated_scores_low)
+{
+	struct test_field f, g;
+	struct pv_template a, b;
+	struct pv_match_result r;
+
+	test_field_random(&f, 2);
+	test_field_random(&g, 3);
+	test_template_from_field(&f, &a, 0, 0, 0, 1);
+	test_template_from_field(&g, &b, 0, 0, 0, 1);
+	ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+	ck_assert_float_gt(r.distance, 0.35f);
+	ck_assert_float_lt(r.score, 0.01f);
+}
+END_TEST
+
+/* Every shift in range is found, and gives the distance of the overlap. */
+START_TEST(recovers_translation)
+{
+	struct test_field f;
+	struct pv_template a, b;
+	struct pv_probe *p;
+
+	test_field_random(&f, 4);
+	test_template_from_field(&f, &a, 0, 0, 0, 1);
+	ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+	for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
+		for (int dx = -PV_MATCH_SHIFT_MAX; dx <= PV_MATCH_SHIFT_MAX; dx++) {
+			struct pv_match_result r;
+
+			test_template_from_field(&f, &b, (float)dx, (float)dy, 0, 1);
+			ck_assert_int_eq(pv_probe_match(p, &b, &r), 0);
+			ck_assert_int_eq(r.dx, dx);
+			ck_assert_int_eq(r.dy, dy);
+			/* A scaled pose may cover a few more cells. */
+			ck_assert_uint_ge(r.overlap,
+					  (unsigned)((32 - abs(dx)) * (32 - abs(dy))));
+			ck_assert_float_lt(r.distance, 0.05f);
+			ck_assert_float_gt(r.score, 0.99f);
+		}
+	pv_probe_free(p);
+}
+END_TEST
+
+START_TEST(recovers_rotation_and_scale)
+{
+	static const float rots[] = { -6, -3, 3, 6 };
+	static const float scales[] = { 0.95f, 1.05f };
+	struct test_field f;
+	struct pv_template a, b;
+	struct pv_match_result r;
+
+	test_field_random(&f, 5);
+	test_template_from_field(&f, &a, 0, 0, 0, 1);
+	for (size_t i = 0; i < 4; i++) {
+		test_template_from_field(&f, &b, 0, 0, rots[i], 1);
+		ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+		/* b is a turned by -rots[i]: the probe must turn back. */
+		ck_assert_float_eq(r.rotation_deg, -rots[i]);
+		ck_assert_float_gt(r.score, 0.9f);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		test_template_from_field(&f, &b, 0, 0, 0, 1 / scales[i]);
+		ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+		ck_assert_float_eq(r.scale, scales[i]);
+		ck_assert_float_gt(r.score, 0.9f);
+	}
+}
+END_TEST
+
+/* The coarse-to-fine search finds what the exhaustive one finds. */
+START_TEST(greedy_matches_exhaustive)
+{
+	struct test_field f;
+	struct pv_template a, b;
+	int agree = 0, n = 0;
+
+	for (uint32_t seed = 10; seed < 40; seed++) {
+		struct pv_probe *p;
+		struct pv_match_result rg, re;
+		uint32_t s = seed;
+		int dx = (int)(test_rand(&s) % 9) - 4, dy = (int)(test_rand(&s) % 9) - 4;
+		float rot = (float)((int)(test_rand(&s) % 13) - 6);
+
+		test_field_random(&f, seed);
+		test_template_from_field(&f, &a, 0, 0, 0, 1);
+		test_template_from_field(&f, &b, (float)dx, (float)dy, rot, 1);
+		test_perturb(&b, 200, seed);
+		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+		ck_assert_int_eq(pv_probe_match(p, &b, &rg), 0);
+		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &re), 0);
+		pv_probe_free(p);
+		ck_assert_float_le(rg.score, re.score);
+		agree += rg.score >= re.score - 0.02f;
+		n++;
+	}
+	ck_assert_int_ge(agree, n * 9 / 10);
+}
+END_TEST
+
+START_TEST(kernels_agree)
+{
+	struct pv_row a[PV_GRID], b[PV_GRID];
+	struct pv_compare_kernel kernels[4];
+	int nkernels = pv_compare_kernels(kernels, 4);
+	uint32_t s = 99;
+
+	ck_assert_int_ge(nkernels, 1);
+	ck_assert_ptr_eq(pv_compare_best(), kernels[0].fn);
+
+	for (int round = 0; round < 200; round++) {
+		for (int i = 0; i < PV_GRID; i++)
+			for (int w = 0; w < 4; w++) {
+				a[i].w[w] = test_rand(&s);
+				b[i].w[w] = test_rand(&s);
+			}
+		for (int rows = 4; rows <= PV_GRID; rows += 4) {
+			unsigned int dist = 0, overlap = 0;
+
+			/* Straight from the definition, cell by cell. */
+			for (int i = 0; i < rows; i++)
+				for (int c = 0; c < 32; c++) {
+					if (!(a[i].w[3] >> c & b[i].w[3] >> c & 1))
+						continue;
+					overlap++;
+					for (int p = 0; p < 3; p++)
+						dist += (a[i].w[p] ^ b[i].w[p]) >> c & 1;
+				}
+			for (int k = 0; k < nkernels; k++) {
+				struct pv_tally x = kernels[k].fn(a, b, rows);
+
+				ck_assert_msg(x.dist == dist && x.overlap == overlap,
+					      "kernel %s", kernels[k].name);
+			}
+		}
+	}
+}
+END_TEST
+
+START_TEST(small_overlap_is_no_match)
+{
+	struct test_field f;
+	struct pv_template a, b;
+	struct pv_match_result r;
+
+	test_field_random(&f, 6);
+	test_template_from_field(&f, &a, 0, 0, 0, 1);
+	b = a;
+	for (int y = 8; y < PV_GRID; y++)
+		b.mask[y] = 0;	/* 256 cells left, fewer after any shift */
+	for (int y = 0; y < 8; y++)
+		b.mask[y] = 0x00ffffff;
+	/* The cells that remain agree exactly, yet it is no match. */
+	ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+	ck_assert_float_lt(r.score, 0.01f);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+	struct pv_template a;
+	struct pv_probe *p;
+	struct pv_match_result r;
+
+	test_template_init(&a);
+	ck_assert_int_eq(pv_probe_new(NULL, &p), -EINVAL);
+	a.flags = PV_TEMPLATE_PROTECTED;
+	a.key_id = 5;
+	ck_assert_int_eq(pv_probe_new(&a, &p), -EINVAL);
+	a.flags = 0;
+	a.key_id = 0;
+	ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+	ck_assert_int_eq(pv_probe_match(p, NULL, &r), -EINVAL);
+	a.flags = PV_TEMPLATE_PROTECTED;
+	a.key_id = 5;
+	ck_assert_int_eq(pv_probe_match(p, &a, &r), -EKEYREJECTED);
+	pv_probe_free(p);
+	pv_probe_free(NULL);
+}
+END_TEST
+
+/* Real NIR palms: every genuine pair above every impostor pair. */
+START_TEST(polyu_separates)
+{
+	const char *dir = getenv("PV_DATA_DIR");
+	char path[512];
+	struct dirent **names;
+	struct pv_template *t;
+	int *id, n, k = 0;
+	float gen_min = 1, imp_max = 0;
+
+	snprintf(path, sizeof(path), "%s/polyu-nir-roi", dir ? dir : "../shared/data");
+	n = scandir(path, &names, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "SKIP polyu_separates: %s not found\n", path);
+		return;
+	}
+	t = calloc((size_t)n, sizeof(*t));
+	id = calloc((size_t)n, sizeof(*id));
+	for (int i = 0; i < n; i++) {
+		char file[1024];
+		FILE *fp;
+		int w, h, maxval;
+		struct pv_roi *roi = calloc(1, sizeof(*roi));
+
+		snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
+		fp = strstr(names[i]->d_name, ".pgm") ? fopen(file, "rb") : NULL;
+		if (fp && fscanf(fp, "P5 %d %d %d", &w, &h, &maxval) == 3 &&
+		    w == PV_ROI_SIZE && h == PV_ROI_SIZE && fgetc(fp) != EOF &&
+		    fread(roi->pixels, 1, sizeof(roi->pixels), fp) == sizeof(roi->pixels)) {
+			memset(roi->valid, 1, sizeof(roi->valid));
+			ck_assert_int_eq(pv_template_from_roi(roi, &t[k]), 0);
+			id[k++] = atoi(names[i]->d_name);
+		}
+		if (fp)
+			fclose(fp);
+		free(roi);
+		free(names[i]);
+	}
+	free(names);
+	ck_assert_int_ge(k, 20);
+	for (int a = 0; a < k; a++) {
+		struct pv_probe *p;
+
+		ck_assert_int_eq(pv_probe_new(&t[a], &p), 0);
+		for (int b = a + 1; b < k; b++) {
+			struct pv_match_result r;
+
+			pv_probe_match(p, &t[b], &r);
+			if (id[a] == id[b])
+				gen_min = fminf(gen_min, r.score);
+			else
+				imp_max = fmaxf(imp_max, r.score);
+		}
+		pv_probe_free(p);
+	}
+	ck_assert_float_gt(gen_min, imp_max);
+	free(t);
+	free(id);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("match");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, identical_is_distance_zero);
+	tcase_add_test(tc, unrelated_scores_low);
+	tcase_add_test(tc, recovers_translation);
+	tcase_add_test(tc, recovers_rotation_and_scale);
+	tcase_add_test(tc, greedy_matches_exhaustive);
+	tcase_add_test(tc, kernels_agree);
+	tcase_add_test(tc, small_overlap_is_no_match);
+	tcase_add_test(tc, bad_arguments);
+	tcase_add_test(tc, polyu_separates);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

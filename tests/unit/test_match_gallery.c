@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* 1:N gallery: the right identity comes first, on any number of threads. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include <palmvein/palmvein.h>
+
+#include "matching_helpers.h"
+
+#define GALLERY_SIZE 300
+
+static struct pv_gallery *build_gallery(uint32_t key_id)
+{
+	struct pv_gallery *g;
+	struct test_field f;
+	struct pv_template t;
+
+	ck_assert_int_eq(pv_gallery_new(key_id, &g), 0);
+	for (uint64_t id = 0; id < GALLERY_SIZE; id++) {
+		test_field_random(&f, (uint32_t)id + 1000);
+		test_template_from_field(&f, &t, 0, 0, 0, 1);
+		ck_assert_int_eq(pv_gallery_add(g, &t, id), 0);
+	}
+	ck_assert_uint_eq(pv_gallery_size(g), GALLERY_SIZE);
+	return g;
+}
+
+START_TEST(finds_identity)
+{
+	struct pv_gallery *g = build_gallery(0);
+	struct test_field f;
+	struct pv_template probe_t;
+	struct pv_probe *probe;
+	struct pv_candidate best[5];
+	static const unsigned int threads[] = { 1, 2, 3, 7 };
+
+	for (uint64_t want = 0; want < GALLERY_SIZE; want += 37) {
+		/* Another presentation: shifted, turned and noisy. */
+		test_field_random(&f, (uint32_t)want + 1000);
+		test_template_from_field(&f, &probe_t, 2, -1, 3, 1);
+		test_perturb(&probe_t, 150, (uint32_t)want);
+		ck_assert_int_eq(pv_probe_new(&probe_t, &probe), 0);
+		for (size_t i = 0; i < 4; i++) {
+			int n = pv_gallery_identify(g, probe, threads[i], best, 5);
+
+			ck_assert_int_eq(n, 5);
+			ck_assert_uint_eq(best[0].id, want);
+			ck_assert_float_gt(best[0].score, 0.9f);
+			ck_assert_float_lt(best[1].score, 0.1f);
+			for (int k = 1; k < n; k++)
+				ck_assert_float_ge(best[k - 1].score, best[k].score);
+		}
+		pv_probe_free(probe);
+	}
+	pv_gallery_free(g);
+}
+END_TEST
+
+START_TEST(small_gallery_and_limits)
+{
+	struct pv_gallery *g;
+	struct test_field f;
+	struct pv_template t;
+	struct pv_probe *probe;
+	struct pv_candidate best[PV_GALLERY_MAX_BEST + 1];
+
+	ck_assert_int_eq(pv_gallery_new(0, &g), 0);
+	test_field_random(&f, 1);
+	test_template_from_field(&f, &t, 0, 0, 0, 1);
+	ck_assert_int_eq(pv_probe_new(&t, &probe), 0);
+	/* Empty gallery: nothing found, no error. */
+	ck_assert_int_eq(pv_gallery_identify(g, probe, 4, best, 3), 0);
+	ck_assert_int_eq(pv_gallery_add(g, &t, 77), 0);
+	ck_assert_int_eq(pv_gallery_identify(g, probe, 4, best, 3), 1);
+	ck_assert_uint_eq(best[0].id, 77);
+	ck_assert_int_eq(pv_gallery_identify(g, probe, 1, best, 0), -EINVAL);
+	ck_assert_int_eq(pv_gallery_identify(g, probe, 1, best,
+					     PV_GALLERY_MAX_BEST + 1), -EINVAL);
+	/* Protected templates do not enter a plain gallery. */
+	t.flags = PV_TEMPLATE_PROTECTED;
+	t.key_id = 9;
+	ck_assert_int_eq(pv_gallery_add(g, &t, 1), -EKEYREJECTED);
+	ck_assert_int_eq(pv_gallery_reserve(g, 1000), 0);
+	ck_assert_uint_eq(pv_gallery_size(g), 1);
+	pv_probe_free(probe);
+	pv_gallery_free(g);
+	pv_gallery_free(NULL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("gallery");
+	TCase *tc = tcase_create("gallery");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, finds_identity);
+	tcase_add_test(tc, small_gallery_and_limits);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

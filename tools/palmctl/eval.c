@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * palmctl eval: verification accuracy on a labelled image folder. Every
+ * image is extracted; failures count toward the failure-to-enrol rate.
+ * Every pair of templates is compared once (all-vs-all), genuine when the
+ * identities agree, and genuine pairs are split by session.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <palmvein/palmvein.h>
+
+#include "error_rates.h"
+#include "palmctl.h"
+
+#define MAX_THREADS 64
+
+struct sample {
+	char *name;
+	char *identity;
+	char *session;		/* "" when the pattern has no second group */
+	int ok;
+	const char *why;	/* failure reason */
+	struct pv_template t;
+	struct pv_template protected_t;	/* t under eval.key, when set */
+};
+
+struct eval {
+	const char *dir;
+	struct sample *samples;
+	size_t n;
+	unsigned int threads;
+	/* With a key, references are protected and probes keyed (renew.h). */
+	const struct pv_renew_key *key;
+};
+
+struct pair_scores {
+	struct score_list same_session, cross_session, impostor;
+	size_t cap_same, cap_cross, cap_imp;
+};
+
+static int push(struct score_list *l, size_t *cap, float s)
+{
+	if (l->n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 1024;
+		float *p = realloc(l->s, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		l->s = p;
+		*cap = ncap;
+	}
+	l->s[l->n++] = s;
+	return 0;
+}
+
+static char *group(const char *s, const regmatch_t *m)
+{
+	if (m->rm_so < 0)
+		return strdup("");
+	return strndup(s + m->rm_so, (size_t)(m->rm_eo - m->rm_so));
+}
+
+static int list_samples(struct eval *ev, const char *pattern)
+{
+	struct dirent **names;
+	regex_t re;
+	int n, ret;
+
+	ret = regcomp(&re, pattern, REG_EXTENDED);
+	if (ret) {
+		char msg[256];
+
+		regerror(ret, &re, msg, sizeof(msg));
+		fprintf(stderr, "palmctl: --pattern: %s\n", msg);
+		return -EINVAL;
+	}
+	if (re.re_nsub < 1) {
+		fprintf(stderr, "palmctl: --pattern needs a group for the identity\n");
+		regfree(&re);
+		return -EINVAL;
+	}
+	n = scandir(ev->dir, &names, NULL, alphasort);
+	if (n < 0) {
+		ret = -errno;
+		fprintf(stderr, "palmctl: %s: %s\n", ev->dir, strerror(errno));
+		regfree(&re);
+		return ret;
+	}
+	ev->samples = calloc((size_t)n + 1, sizeof(*ev->samples));
+	for (int i = 0; i < n; i++) {
+		regmatch_t m[3];
+
+		if (ev->samples && names[i]->d_name[0] != '.' &&
+		    !regexec(&re, names[i]->d_name, 3, m, 0)) {
+			struct sample *s = &ev->samples[ev->n++];
+
+			s->name = strdup(names[i]->d_name);
+			s->identity = group(names[i]->d_name, &m[1]);
+			s->session = re.re_nsub >= 2 ? group(names[i]->d_name, &m[2])
+						     : strdup("");
+			if (!s->name || !s->identity || !s->session)
+				ret = -ENOMEM;
+		}
+		free(names[i]);
+	}
+	free(names);
+	regfree(&re);
+	if (!ev->samples)
+		return -ENOMEM;
+	return ret;
+}
+
+struct job {
+	pthread_t thread;
+	struct eval *ev;
+	unsigned int index;
+	struct pair_scores scores;
+	int err;
+};
+
+static void *extract_worker(void *arg)
+{
+	struct job *j = arg;
+	struct eval *ev = j->ev;
+
+	for (size_t i = j->index; i < ev->n; i += ev->threads) {
+		struct sample *s = &ev->samples[i];
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s", ev->dir, s->name);
+		s->ok = !palmctl_extract_image(path, &s->t, &s->why);
+		if (s->ok && ev->key)
+			pv_renew_protect(ev->key, &s->t, &s->protected_t);
+	}
+	return NULL;
+}
+
+static void *match_worker(void *arg)
+{
+	struct job *j = arg;
+	struct eval *ev = j->ev;
+	struct pair_scores *ps = &j->scores;
+
+	/* Rows interleaved over threads: row i has n - i - 1 pairs. */
+	for (size_t a = j->index; a < ev->n && !j->err; a += ev->threads) {
+		struct sample *sa = &ev->samples[a];
+		struct pv_probe *probe;
+
+		if (!sa->ok)
+			continue;
+		j->err = ev->key ? pv_renew_probe_new(ev->key, &sa->t, &probe)
+				 : pv_probe_new(&sa->t, &probe);
+		if (j->err)
+			break;
+		for (size_t b = a + 1; b < ev->n && !j->err; b++) {
+			struct sample *sb = &ev->samples[b];
+			struct pv_match_result r;
+
+			if (!sb->ok)
+				continue;
+			pv_probe_match(probe, ev->key ? &sb->protected_t : &sb->t, &r);
+			if (strcmp(sa->identity, sb->identity))
+				j->err = push(&ps->impostor, &ps->cap_imp, r.score);
+			else if (!strcmp(sa->session, sb->session))
+				j->err = push(&ps->same_session, &ps->cap_same, r.score);
+			else
+				j->err = push(&ps->cross_session, &ps->cap_cross, r.score);
+		}
+		pv_probe_free(probe);
+	}
+	return NULL;
+}
+
+static int run_threads(struct eval *ev, struct job *jobs, void *(*fn)(void *))
+{
+	unsigned int started = 0;
+	int ret = 0;
+
+	for (unsigned int t = 0; t < ev->threads; t++) {
+		jobs[t].ev = ev;
+		jobs[t].index = t;
+		if (pthread_create(&jobs[t].thread, NULL, fn, &jobs[t])) {
+			ret = -EAGAIN;
+			break;
+		}
+		started++;
+	}
+	for (unsigned int t = 0; t < started; t++)
+		pthread_join(jobs[t].thread, NULL);
+	return ret;
+}
+
+static int append(struct score_list *dst, const struct score_list *src)
+{
+	float *p;
+
+	if (!src->n)
+		return 0;
+	p = realloc(dst->s, (dst->n + src->n) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + dst->n, src->s, src->n * sizeof(*p));
+	dst->s = p;
+	dst->n += src->n;
+	return 0;
+}
+
+static void print_rates(const char *label, const struct score_list *gen,
+			const struct score_list *imp)
+{
+	float t;
+	double eer;
+
+	if (!gen->n || !imp->n) {
+		printf("%-14s %8zu genuine pairs: no rates (need genuine and impostor pairs)\n",
+		       label, gen->n);
+		return;
+	}
+	eer = rates_eer(gen, imp, &t);
+	printf("%-14s %8zu genuine pairs  EER %.4f %%  FRR@FAR0.1%% %.4f %%  "
+	       "FRR@FAR0.01%% %.4f %%  (EER threshold %.4f)\n", label, gen->n,
+	       100 * eer, 100 * rates_frr_at_far(gen, imp, 1e-3),
+	       100 * rates_frr_at_far(gen, imp, 1e-4), t);
+}
+
+static int report(struct eval *ev, struct pair_scores *ps, const char *det)
+{
+	struct score_list all = { NULL, 0 };
+	size_t failed = 0;
+	int ret;
+
+	for (size_t i = 0; i < ev->n; i++)
+		if (!ev->samples[i].ok) {
+			failed++;
+			fprintf(stderr, "palmctl: %s: not enrolled: %s\n",
+				ev->samples[i].name, ev->samples[i].why);
+		}
+	ret = append(&all, &ps->same_session);
+	if (!ret)
+		ret = append(&all, &ps->cross_session);
+	if (ret)
+		return ret;
+	scores_sort(&all);
+	scores_sort(&ps->same_session);
+	scores_sort(&ps->cross_session);
+	scores_sort(&ps->impostor);
+
+	printf("images %zu  enrolled %zu  FTE %.3f %%\n", ev->n, ev->n - failed,
+	       100.0 * (double)failed / (double)ev->n);
+	printf("impostor pairs %zu", ps->impostor.n);
+	if (ps->impostor.n)
+		printf("  (highest impostor score %.4f)",
+		       ps->impostor.s[ps->impostor.n - 1]);
+	if (all.n)
+		printf("  (lowest genuine score %.4f)", all.s[0]);
+	printf("\n");
+	print_rates("all", &all, &ps->impostor);
+	print_rates("same-session", &ps->same_session, &ps->impostor);
+	print_rates("cross-session", &ps->cross_session, &ps->impostor);
+
+	if (det && all.n && ps->impostor.n) {
+		const struct det_curve curves[] = {
+			{ "all genuine", "#000000", &all },
+			{ "same session", "#1f77b4", &ps->same_session },
+			{ "cross session", "#d62728", &ps->cross_session },
+		};
+		FILE *f = fopen(det, "w");
+
+		if (!f) {
+			ret = -errno;
+			fprintf(stderr, "palmctl: %s: %s\n", det, strerror(errno));
+		} else {
+			ret = det_write_svg(f, ev->dir, curves, 3, &ps->impostor);
+			if (fclose(f) || ret) {
+				fprintf(stderr, "palmctl: %s: write failed\n", det);
+				ret = -EIO;
+			}
+		}
+	}
+	free(all.s);
+	return ret;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pattern", required_argument, NULL, 'p' },
+		{ "det", required_argument, NULL, 'd' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pattern = NULL, *det = NULL, *key_file = NULL;
+	struct pv_renew_key *key = NULL;
+	struct eval ev = { 0 };
+	struct pair_scores ps = { 0 };
+	struct job *jobs = NULL;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, ret;
+
+	ev.threads = cpus > 0 ? (unsigned int)cpus : 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': pattern = optarg; break;
+		case 'd': det = optarg; break;
+		case 't': ev.threads = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'k': key_file = optarg; break;
+		default: return 1;
+		}
+	}
+	if (optind != argc - 1 || !pattern || ev.threads < 1 ||
+	    ev.threads > MAX_THREADS) {
+		fprintf(stderr, "usage: palmctl eval DIR --pattern REGEX "
+			"[--det FILE.svg] [--threads 1..%d] [--key-file SECRET]\n",
+			MAX_THREADS);
+		return 1;
+	}
+	if (key_file && load_key(key_file, &key))
+		return 1;
+	ev.key = key;
+	ev.dir = argv[optind];
+	ret = list_samples(&ev, pattern);
+	if (!ret && !ev.n) {
+		fprintf(stderr, "palmctl: %s: no file matches the pattern\n", ev.dir);
+		ret = -ENOENT;
+	}
+	if (!ret) {
+		jobs = calloc(ev.threads, sizeof(*jobs));
+		ret = jobs ? run_threads(&ev, jobs, extract_worker) : -ENOMEM;
+	}
+	if (!ret) {
+		memset(jobs, 0, ev.threads * sizeof(*jobs));
+		ret = run_threads(&ev, jobs, match_worker);
+	}
+	for (unsigned int t = 0; jobs && t < ev.threads; t++) {
+		if (!ret)
+			ret = jobs[t].err;
+		if (!ret)
+			ret = append(&ps.same_session, &jobs[t].scores.same_session);
+		if (!ret)
+			ret = append(&ps.cross_session, &jobs[t].scores.cross_session);
+		if (!ret)
+			ret = append(&ps.impostor, &jobs[t].scores.impostor);
+		free(jobs[t].scores.same_session.s);
+		free(jobs[t].scores.cross_session.s);
+		free(jobs[t].scores.impostor.s);
+	}
+	if (!ret)
+		ret = report(&ev, &ps, det);
+	else if (ret != -EINVAL && ret != -ENOENT)
+		fprintf(stderr, "palmctl: eval: %s\n", strerror(-ret));
+	pv_renew_key_free(key);
+	for (size_t i = 0; i < ev.n; i++) {
+		pv_template_wipe(&ev.samples[i].t);
+		pv_template_wipe(&ev.samples[i].protected_t);
+		free(ev.samples[i].name);
+		free(ev.samples[i].identity);
+		free(ev.samples[i].session);
+	}
+	free(ev.samples);
+	free(jobs);
+	free(ps.same_session.s);
+	free(ps.cross_session.s);
+	free(ps.impostor.s);
+	return ret ? 1 : 0;
+}
