@@ -5,7 +5,7 @@
 #
 #   make module [KDIR=...]   build against one kernel tree
 #   make modules-all         build against the installed 6.1 and 6.12 trees
-#   make check-driver-style  checkpatch --strict, sparse (C=2) and W=1
+#   make check-driver-style  checkpatch --strict, kernel-doc, sparse (C=2), W=1
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
@@ -53,8 +53,8 @@ $(CHECKPATCH_DIR)/scripts/checkpatch.pl:
 		'*/scripts/const_structs.checkpatch'
 	touch $@
 
-# Every finding fails: checkpatch errors, warnings and checks, and any
-# sparse or compiler warning of a full rebuild with C=2 W=1.
+# Every finding fails: checkpatch errors, warnings and checks, kernel-doc
+# warnings, and any sparse or compiler warning of a full rebuild with C=2 W=1.
 # The kernel headers seed checkpatch's list of known CamelCase names (USB
 # descriptor fields); it caches that list in its working directory.
 CHECKPATCH_ROOT ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-*-common)))
@@ -67,6 +67,8 @@ check-driver-style: $(CHECKPATCH)
 		--root=$(CHECKPATCH_ROOT) --terse --show-types -f \
 		$(CHECKPATCH_FILES) > checkpatch.log; \
 		rc=$$?; cat checkpatch.log; test $$rc = 0 && ! test -s checkpatch.log
+	perl $(KDIR)/scripts/kernel-doc -none -Werror \
+		$(wildcard driver/*.c driver/*.h) include/uapi/linux/palmvein.h
 	rm -rf $(call kmod_dir,kmod-check)
 	$(call kmod_build,kmod-check,C=2 W=1) > $(BUILD)/kmod-check.log 2>&1 || \
 		{ cat $(BUILD)/kmod-check.log; exit 1; }

@@ -145,7 +145,8 @@ struct palmvein_frame {
  * @usb_streaming: START_STREAM sent and bulk URBs submitted
  * @video_streaming: the video queue is streaming
  * @meta_streaming: the metadata queue is streaming
- * @suspended: the interface is suspended
+ * @restart_stream: the stream was running at suspend; resume restarts it
+ * @resume_work: restores controls and the stream after a resume
  * @xfer_buf: DMA-safe buffer for control transfers, guarded by @lock
  * @serial: serial number, NUL-terminated
  * @fw_version: firmware version, NUL-terminated
@@ -208,7 +209,8 @@ struct palmvein_device {
 	bool usb_streaming;
 	bool video_streaming;
 	bool meta_streaming;
-	bool suspended;
+	bool restart_stream;
+	struct work_struct resume_work;
 	void *xfer_buf;
 
 	char serial[17];

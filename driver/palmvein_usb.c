@@ -9,10 +9,12 @@
  * palmvein_v4l2_release() frees everything once the last user is gone.
  */
 
+#include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/usb.h>
+#include <linux/workqueue.h>
 #include <media/v4l2-event.h>
 #include <media/v4l2-fh.h>
 
@@ -46,7 +48,8 @@ int palmvein_xfer(struct palmvein_device *dev, u8 request, bool in,
 		pipe = usb_rcvctrlpipe(dev->udev, 0);
 	} else {
 		pipe = usb_sndctrlpipe(dev->udev, 0);
-		memcpy(dev->xfer_buf, data, size);
+		if (size)
+			memcpy(dev->xfer_buf, data, size);
 	}
 
 	ret = usb_control_msg(dev->udev, pipe, request, type, value, ifnum,
@@ -190,6 +193,16 @@ static int palmvein_parse_banks(struct palmvein_device *dev,
 	return 0;
 }
 
+/* Device strings name the V4L2 nodes: keep them printable ASCII. */
+static void palmvein_copy_string(char *dst, const char *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && src[i]; i++)
+		dst[i] = isascii(src[i]) && isprint(src[i]) ? src[i] : '_';
+	dst[i] = '\0';
+}
+
 static int palmvein_read_info(struct palmvein_device *dev)
 {
 	struct device *d = &dev->intf->dev;
@@ -221,8 +234,9 @@ static int palmvein_read_info(struct palmvein_device *dev)
 		goto out;
 	}
 
-	memcpy(dev->serial, info->serial, sizeof(info->serial));
-	memcpy(dev->fw_version, info->fw_version, sizeof(info->fw_version));
+	palmvein_copy_string(dev->serial, info->serial, sizeof(info->serial));
+	palmvein_copy_string(dev->fw_version, info->fw_version,
+			     sizeof(info->fw_version));
 	dev->sensor_width = le16_to_cpu(info->sensor_width);
 	dev->sensor_height = le16_to_cpu(info->sensor_height);
 	dev->exposure_min_us = le32_to_cpu(info->exposure_min_us);
@@ -326,6 +340,61 @@ static const struct attribute_group *palmvein_groups[] = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* Power management                                                         */
+/* ------------------------------------------------------------------------ */
+
+static int palmvein_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct palmvein_device *dev = usb_get_intfdata(intf);
+
+	cancel_work_sync(&dev->resume_work);
+
+	mutex_lock(&dev->open_lock);
+	palmvein_status_stop(dev);
+	mutex_unlock(&dev->open_lock);
+
+	palmvein_stream_suspend(dev);
+	return 0;
+}
+
+/*
+ * Control requests after a resume run from a freezable work item, not from
+ * the resume callback: a device whose firmware is a frozen process (a
+ * FunctionFS gadget in the same machine) answers only once tasks thaw, and
+ * the resume of the rest of the system need not wait for the sensor.
+ */
+static void palmvein_resume_work(struct work_struct *work)
+{
+	struct palmvein_device *dev =
+		container_of(work, struct palmvein_device, resume_work);
+	int ret;
+
+	/* The device may have lost its settings: send every control again. */
+	ret = v4l2_ctrl_handler_setup(&dev->ctrl_handler);
+	if (ret)
+		dev_err(&dev->intf->dev, "restoring controls failed: %d\n", ret);
+
+	ret = palmvein_stream_resume(dev);
+	if (ret)
+		dev_err(&dev->intf->dev, "restarting the stream failed: %d\n",
+			ret);
+}
+
+static int palmvein_resume(struct usb_interface *intf)
+{
+	struct palmvein_device *dev = usb_get_intfdata(intf);
+	int ret = 0;
+
+	mutex_lock(&dev->open_lock);
+	if (dev->users)
+		ret = palmvein_status_start(dev);
+	mutex_unlock(&dev->open_lock);
+
+	queue_work(system_freezable_wq, &dev->resume_work);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Probe and disconnect                                                     */
 /* ------------------------------------------------------------------------ */
 
@@ -358,6 +427,7 @@ static void palmvein_unregister(struct palmvein_device *dev)
 	mutex_lock(&dev->open_lock);
 	palmvein_status_stop(dev);
 	mutex_unlock(&dev->open_lock);
+	cancel_work_sync(&dev->resume_work);
 
 	/* Stops streaming (and the URBs) on behalf of any owner. */
 	vb2_video_unregister_device(&dev->meta_vdev);
@@ -409,6 +479,7 @@ static int palmvein_probe(struct usb_interface *intf,
 	mutex_init(&dev->meta_queue.lock);
 	spin_lock_init(&dev->frame_lock);
 	init_usb_anchor(&dev->anchor);
+	INIT_WORK(&dev->resume_work, palmvein_resume_work);
 
 	dev->xfer_buf = kmalloc(PALMVEIN_XFER_SIZE, GFP_KERNEL);
 	if (!dev->xfer_buf) {
@@ -482,42 +553,6 @@ static void palmvein_disconnect(struct usb_interface *intf)
 	palmvein_unregister(dev);
 	usb_set_intfdata(intf, NULL);
 	v4l2_device_put(&dev->v4l2_dev);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Power management                                                         */
-/* ------------------------------------------------------------------------ */
-
-static int palmvein_suspend(struct usb_interface *intf, pm_message_t message)
-{
-	struct palmvein_device *dev = usb_get_intfdata(intf);
-
-	mutex_lock(&dev->open_lock);
-	palmvein_status_stop(dev);
-	mutex_unlock(&dev->open_lock);
-
-	palmvein_stream_suspend(dev);
-	return 0;
-}
-
-static int palmvein_resume(struct usb_interface *intf)
-{
-	struct palmvein_device *dev = usb_get_intfdata(intf);
-	int ret;
-
-	/* The device may have lost its settings: send every control again. */
-	ret = v4l2_ctrl_handler_setup(&dev->ctrl_handler);
-	if (ret)
-		dev_err(&intf->dev, "restoring controls failed: %d\n", ret);
-
-	if (!ret)
-		ret = palmvein_stream_resume(dev);
-
-	mutex_lock(&dev->open_lock);
-	if (dev->users && !ret)
-		ret = palmvein_status_start(dev);
-	mutex_unlock(&dev->open_lock);
-	return ret;
 }
 
 static const struct usb_device_id palmvein_ids[] = {

@@ -378,7 +378,7 @@ static void palmvein_usb_stop(struct palmvein_device *dev)
 
 	dev->usb_streaming = false;
 	/* Without a device there is nobody to tell; a failure changes nothing. */
-	if (!dev->disconnected && !dev->suspended)
+	if (!dev->disconnected)
 		palmvein_xfer(dev, PALMVEIN_REQ_STOP_STREAM, false, 0, NULL, 0);
 	usb_kill_anchored_urbs(&dev->anchor);
 	palmvein_frame_reset(dev);
@@ -445,15 +445,16 @@ void palmvein_stream_put(struct palmvein_device *dev, bool video)
  * palmvein_stream_suspend() - stop the URBs for a suspend
  * @dev: the sensor
  *
- * The stream state is kept so that palmvein_stream_resume() restarts it.
+ * A running stream is marked for palmvein_stream_resume() to restart.
  */
 void palmvein_stream_suspend(struct palmvein_device *dev)
 {
 	mutex_lock(&dev->lock);
-	dev->suspended = true;
 	if (dev->usb_streaming) {
 		usb_kill_anchored_urbs(&dev->anchor);
 		palmvein_frame_reset(dev);
+		dev->usb_streaming = false;
+		dev->restart_stream = true;
 	}
 	mutex_unlock(&dev->lock);
 }
@@ -462,6 +463,8 @@ void palmvein_stream_suspend(struct palmvein_device *dev)
  * palmvein_stream_resume() - restart the stream after a resume
  * @dev: the sensor
  *
+ * Only if a queue still streams and nothing restarted the device meanwhile.
+ *
  * Return: 0 or a negative errno.
  */
 int palmvein_stream_resume(struct palmvein_device *dev)
@@ -469,11 +472,10 @@ int palmvein_stream_resume(struct palmvein_device *dev)
 	int ret = 0;
 
 	mutex_lock(&dev->lock);
-	dev->suspended = false;
-	if (dev->usb_streaming) {
-		dev->usb_streaming = false;
+	if (dev->restart_stream && !dev->usb_streaming &&
+	    (dev->video_streaming || dev->meta_streaming))
 		ret = palmvein_usb_start(dev);
-	}
+	dev->restart_stream = false;
 	mutex_unlock(&dev->lock);
 	return ret;
 }

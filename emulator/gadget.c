@@ -277,6 +277,36 @@ static int open_endpoints(struct gadget *g)
 	return 0;
 }
 
+/* IDs and strings the host reads while enumerating. */
+static int write_identity(struct gadget *g, const char *serial)
+{
+	char vid[8], pid[8], bcd[8];
+	const struct {
+		const char *rel, *text;
+	} attrs[] = {
+		{ "idVendor", vid },
+		{ "idProduct", pid },
+		{ "bcdDevice", bcd },
+		{ LANG_DIR "/manufacturer", "palmvein" },
+		{ LANG_DIR "/product", "palmvein NIR palm-vein sensor (emulated)" },
+		{ LANG_DIR "/serialnumber", serial },
+		{ "configs/" CONFIG_NAME "/MaxPower", "500" },
+		{ "configs/" CONFIG_NAME "/" LANG_DIR "/configuration", "palmvein" },
+	};
+	size_t i;
+	int ret;
+
+	snprintf(vid, sizeof(vid), "0x%04x", PALMVEIN_USB_VID);
+	snprintf(pid, sizeof(pid), "0x%04x", PALMVEIN_USB_PID);
+	snprintf(bcd, sizeof(bcd), "0x%04x", PALMVEIN_PROTO_VERSION);
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		ret = gadget_write(g, attrs[i].rel, attrs[i].text);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int create_configfs_tree(struct gadget *g, const char *serial,
 				enum gadget_speed speed)
 {
@@ -292,27 +322,9 @@ static int create_configfs_tree(struct gadget *g, const char *serial,
 		ret = gadget_mkdir(g, "configs/" CONFIG_NAME "/" LANG_DIR);
 	if (ret)
 		return ret;
-	char vid[8], pid[8], bcd[8];
-	const struct { const char *rel, *text; } attrs[] = {
-		{ "idVendor", vid },
-		{ "idProduct", pid },
-		{ "bcdDevice", bcd },
-		{ LANG_DIR "/manufacturer", "palmvein" },
-		{ LANG_DIR "/product", "palmvein NIR palm-vein sensor (emulated)" },
-		{ LANG_DIR "/serialnumber", serial },
-		{ "configs/" CONFIG_NAME "/MaxPower", "500" },
-		{ "configs/" CONFIG_NAME "/" LANG_DIR "/configuration", "palmvein" },
-	};
-	size_t i;
-
-	snprintf(vid, sizeof(vid), "0x%04x", PALMVEIN_USB_VID);
-	snprintf(pid, sizeof(pid), "0x%04x", PALMVEIN_USB_PID);
-	snprintf(bcd, sizeof(bcd), "0x%04x", PALMVEIN_PROTO_VERSION);
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		ret = gadget_write(g, attrs[i].rel, attrs[i].text);
-		if (ret)
-			return ret;
-	}
+	ret = write_identity(g, serial);
+	if (ret)
+		return ret;
 	/* max_speed exists on every kernel we support; older ones lack it */
 	if (gadget_write(g, "max_speed", speed == GADGET_SPEED_SUPER ?
 			 "super-speed" : "high-speed"))

@@ -120,17 +120,28 @@ static void stream_describe(struct stream *s, uint32_t seq,
 		      (seq + 1) % emu->truncate_every == 0;
 }
 
-/* Lock held. Returns false when the stream of @generation has ended. */
-static bool stream_next_frame(struct stream *s, uint32_t generation,
-			      uint64_t deadline_us, struct stream_frame *f)
+enum stream_step {
+	STREAM_END,	/* the stream of this generation is over */
+	STREAM_HOLD,	/* nothing to send this interval */
+	STREAM_SEND,	/* frame described, send it */
+};
+
+/* Lock held: what happens at the deadline @deadline_us. */
+static enum stream_step stream_next_frame(struct stream *s,
+					  uint32_t generation,
+					  uint64_t deadline_us,
+					  struct stream_frame *f)
 {
 	struct emu *emu = s->emu;
 
 	if (emu->stopping || !emu->enabled || !emu->fw.streaming ||
 	    emu->fw.stream_generation != generation)
-		return false;
+		return STREAM_END;
+	/* a failed image sensor delivers nothing, but the stream stays on */
+	if (fw_faults(&emu->fw) & PALMVEIN_FAULT_SENSOR)
+		return STREAM_HOLD;
 	stream_describe(s, emu->fw.next_sequence++, deadline_us, f);
-	return true;
+	return STREAM_SEND;
 }
 
 /*
@@ -224,6 +235,19 @@ static void stream_count_drops(struct emu *emu, uint64_t missed)
 		 (unsigned long long)missed, emu->fw.frames_dropped);
 }
 
+/* Lock held: books a frame that went out. */
+static void stream_count_sent(struct emu *emu, const struct stream_frame *f)
+{
+	emu->fw.frames_sent++;
+	if (f->corrupt)
+		emu->frames_corrupted++;
+	if (f->truncate)
+		emu->frames_truncated++;
+	if (f->corrupt || f->truncate)
+		emu_info(&emu->log, "frame %u sent %s", f->meta.sequence,
+			 f->corrupt ? "with a corrupted payload" : "truncated");
+}
+
 /* Lock held: a send failed, so the stream ends (unless we were kicked). */
 static void stream_end(struct emu *emu, uint32_t generation, int err)
 {
@@ -239,6 +263,7 @@ static void stream_run(struct stream *s, uint32_t generation)
 {
 	struct emu *emu = s->emu;
 	struct stream_frame f;
+	enum stream_step step;
 	struct timespec deadline, now;
 	uint64_t interval_ns, late, missed;
 	ssize_t len;
@@ -252,16 +277,17 @@ static void stream_run(struct stream *s, uint32_t generation)
 
 	for (;;) {
 		pthread_mutex_lock(&emu->lock);
-		if (!stream_next_frame(s, generation, timespec_us(&deadline),
-				       &f)) {
-			pthread_mutex_unlock(&emu->lock);
-			return;
-		}
+		step = stream_next_frame(s, generation, timespec_us(&deadline),
+					 &f);
 		pthread_mutex_unlock(&emu->lock);
-
-		len = stream_build(s, &f);
-		ret = len < 0 ? (int)len : stream_send(s, (size_t)len,
-							f.max_packet);
+		if (step == STREAM_END)
+			return;
+		ret = 0;
+		if (step == STREAM_SEND) {
+			len = stream_build(s, &f);
+			ret = len < 0 ? (int)len :
+			      stream_send(s, (size_t)len, f.max_packet);
+		}
 		pthread_mutex_lock(&emu->lock);
 		if (ret == -EINTR) {
 			pthread_mutex_unlock(&emu->lock);
@@ -272,23 +298,21 @@ static void stream_run(struct stream *s, uint32_t generation)
 			pthread_mutex_unlock(&emu->lock);
 			return;
 		}
-		emu->fw.frames_sent++;
-		if (f.corrupt)
-			emu->frames_corrupted++;
-		if (f.truncate)
-			emu->frames_truncated++;
-		if (f.corrupt || f.truncate)
-			emu_info(&emu->log, "frame %u sent %s", f.meta.sequence,
-				 f.corrupt ? "with a corrupted payload" :
-				 "truncated");
+		if (step == STREAM_SEND)
+			stream_count_sent(emu, &f);
 
 		timespec_add_ns(&deadline, interval_ns);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		late = timespec_us(&now) > timespec_us(&deadline) ?
 		       (timespec_us(&now) - timespec_us(&deadline)) * 1000u /
 		       interval_ns : 0;
-		/* frames the buffer still holds go out back to back */
-		if (late >= STREAM_BUFFER_FRAMES) {
+		/*
+		 * Frames the buffer still holds go out back to back; beyond
+		 * it they are dropped. While holding, nothing was due.
+		 */
+		if (step == STREAM_HOLD && late) {
+			deadline = now;
+		} else if (late >= STREAM_BUFFER_FRAMES) {
 			missed = late - (STREAM_BUFFER_FRAMES - 1);
 			stream_count_drops(emu, missed);
 			timespec_add_ns(&deadline, missed * interval_ns);

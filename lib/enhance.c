@@ -84,7 +84,7 @@ static int normalise_background(const struct pv_roi_raw *raw, float *z)
 			/* The floor keeps flat, noise-only areas from being
 			 * blown up into fake veins. */
 			z[y * S + x] = (float)((raw->px[y * S + x] - mean) /
-					       sqrt(fmax(var, 1e-5)));
+					       sqrt(fmax(var, 1e-4)));
 		}
 	explicit_bzero(ii_n, 3 * cells * sizeof(double));
 	free(ii_n);

@@ -12,9 +12,10 @@
 
 /*
  * Entries whose best coarse translation costs more than this skip the rest
- * of the search and report their (low) coarse score. On polyu-nir-roi no
- * genuine pair is cut short at 0.42 (the first genuine pair is at 0.40)
- * while three impostor pairs in four are (docs/benchmarks.md).
+ * of the search and report their (low) coarse score. On polyu-nir-roi the
+ * first genuine pairs are cut short below 0.38, while at 0.42 seven impostor
+ * pairs in ten are (bench-features, docs/benchmarks.md): a margin for
+ * harder captures.
  */
 #define PREFILTER_COST 0.42f
 #define MAX_THREADS 64

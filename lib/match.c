@@ -19,7 +19,11 @@
 #define MIN_OVERLAP_CELLS 256
 #define TYPICAL_OVERLAP_CELLS 800.0f
 
-/* Distance -> score: a logistic fitted in docs/accuracy.md. */
+/*
+ * Normalised distance -> score: a logistic, 0.5 at 0.30, which on
+ * polyu-nir-roi lies between the worst genuine and the best impostor pair
+ * (docs/accuracy.md).
+ */
 #define SCORE_CENTRE 0.30f
 #define SCORE_WIDTH 0.02f
 
@@ -75,20 +79,27 @@ _Static_assert(COARSE_SHIFT + 1 == PV_MATCH_SHIFT_MAX, "stage 3 reaches the rang
 struct candidate {
 	int pose, dx, dy;
 	float cost;		/* normalised distance: what the search minimises */
-	struct pv_tally tally;	/* scaled to the whole grid */
+	struct pv_tally tally;	/* over the first @rows rows of search order */
+	int rows;
 };
 
+/*
+ * Costs @c on the first @rows rows, comparing only the rows it has not
+ * seen yet: a candidate carried from a coarser stage keeps its tally.
+ */
 static inline float try_candidate(const struct pv_probe *probe,
 				  const struct pv_packed *ref,
 				  struct candidate *c, int rows)
 {
 	const struct pv_packed *v =
 		&probe->variant[pv_variant_index(c->pose, c->dx, c->dy)];
-	struct pv_tally t = probe->compare(v->row, ref->row, rows);
+	struct pv_tally t = probe->compare(v->row + c->rows, ref->row + c->rows,
+					   rows - c->rows);
 
-	c->cost = normalised_distance(probe, t, rows);
-	c->tally.dist = t.dist * (PV_GRID / rows);
-	c->tally.overlap = t.overlap * (PV_GRID / rows);
+	c->tally.dist += t.dist;
+	c->tally.overlap += t.overlap;
+	c->rows = rows;
+	c->cost = normalised_distance(probe, c->tally, rows);
 	return c->cost;
 }
 
@@ -112,7 +123,7 @@ static void fill_result(struct candidate c, struct pv_match_result *res)
 	res->distance = c.tally.overlap ?
 			(float)c.tally.dist / (3.0f * (float)c.tally.overlap) : 0.5f;
 	res->score = score_of(c.cost);
-	res->overlap = c.tally.overlap;
+	res->overlap = c.tally.overlap * (unsigned int)(PV_GRID / c.rows);
 	res->dx = c.dx;
 	res->dy = c.dy;
 	res->rotation_deg = PV_ROT_STEP_DEG * (c.pose % PV_ROT_STEPS - PV_ROT_STEPS / 2);
@@ -122,15 +133,18 @@ static void fill_result(struct candidate c, struct pv_match_result *res)
 void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 		     float prefilter, struct pv_match_result *res)
 {
-	struct candidate best[2] = { { 0, 0, 0, 2.0f, { 0, 0 } }, { 0, 0, 0, 2.0f, { 0, 0 } } };
-	struct candidate top = { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 } };
+	struct candidate best[2] = {
+		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
+		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
+	};
+	struct candidate top = { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 };
 	/*
 	 * Stage 1: translation in 3-cell steps at the identity pose; stage 3's
 	 * +-1 then reaches every shift up to PV_MATCH_SHIFT_MAX.
 	 */
 	for (int dy = -COARSE_SHIFT; dy <= COARSE_SHIFT; dy += COARSE_SHIFT)
 		for (int dx = -COARSE_SHIFT; dx <= COARSE_SHIFT; dx += COARSE_SHIFT) {
-			struct candidate c = { PV_POSE_IDENTITY, dx, dy, 0, { 0, 0 } };
+			struct candidate c = { PV_POSE_IDENTITY, dx, dy, 0, { 0, 0 }, 0 };
 
 			try_candidate(probe, ref, &c, PV_COARSE_ROWS);
 			keep_best_two(best, c);
@@ -148,7 +162,7 @@ void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 	const int unscaled = PV_ROT_STEPS * (PV_SCALE_STEPS / 2);
 
 	for (int rot = 0; rot < PV_ROT_STEPS; rot++) {
-		struct candidate c = { unscaled + rot, anchor.dx, anchor.dy, 0, { 0, 0 } };
+		struct candidate c = { unscaled + rot, anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
 
 		if (c.pose == PV_POSE_IDENTITY)
 			continue;
@@ -158,7 +172,7 @@ void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 	}
 	for (int scale = 0; scale < PV_SCALE_STEPS; scale++) {
 		struct candidate c = { scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,
-				       anchor.dx, anchor.dy, 0, { 0, 0 } };
+				       anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
 
 		if (scale == PV_SCALE_STEPS / 2)
 			continue;
@@ -166,15 +180,16 @@ void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 		keep_best_two(best, c);
 	}
 	/*
-	 * Stage 3: +-1 cell on half the rows from the two best, and from
-	 * the stage-1 winner when the poses displaced it: a wrong pose can
-	 * look better than the right one at a translation one cell off.
+	 * Stage 3: +-1 cell on half the rows from the best, and from the
+	 * runner-up or, when a pose displaced it, the stage-1 winner: a wrong
+	 * pose can look better than the right one at a translation one cell
+	 * off.
 	 */
-	struct candidate seeds[3] = { best[0], best[1], anchor };
+	struct candidate seeds[2] = { best[0], best[1] };
 	int nseeds = 2;
 
-	if (!same_alignment(anchor, best[0]) && !same_alignment(anchor, best[1]))
-		nseeds = 3;
+	if (!same_alignment(anchor, best[0]))
+		seeds[1] = anchor;
 	for (int k = 0; k < nseeds; k++) {
 		struct candidate at = seeds[k];
 
@@ -184,7 +199,8 @@ void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 			struct candidate from = at;
 
 			for (int step = -1; step <= 1; step += 2) {
-				struct candidate c = from;
+				struct candidate c = { from.pose, from.dx, from.dy, 0,
+						       { 0, 0 }, 0 };
 
 				c.dx += axis ? 0 : step;
 				c.dy += axis ? step : 0;
@@ -207,12 +223,12 @@ static void search_exhaustive(const struct pv_probe *probe,
 			      const struct pv_packed *ref,
 			      struct pv_match_result *res)
 {
-	struct candidate top = { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 } };
+	struct candidate top = { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 };
 
 	for (int pose = 0; pose < PV_POSES; pose++)
 		for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
 			for (int dx = -PV_MATCH_SHIFT_MAX; dx <= PV_MATCH_SHIFT_MAX; dx++) {
-				struct candidate c = { pose, dx, dy, 0, { 0, 0 } };
+				struct candidate c = { pose, dx, dy, 0, { 0, 0 }, 0 };
 
 				if (try_candidate(probe, ref, &c, PV_GRID) < top.cost)
 					top = c;

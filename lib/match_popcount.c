@@ -14,7 +14,7 @@
 _Static_assert(sizeof(struct pv_row) == 16, "a row is 128 bits");
 _Static_assert(PV_COARSE_ROWS % 4 == 0 && PV_HALF_ROWS % 4 == 0 &&
 	       PV_GRID % 4 == 0,
-	       "the AVX-512 kernel takes four rows at a time");
+	       "the vector kernels take four (AVX-512) or two (AVX2) rows at a time");
 
 static inline __attribute__((always_inline)) struct pv_tally
 compare_rows(const struct pv_row *a, const struct pv_row *b, int rows)
@@ -75,8 +75,59 @@ compare_avx512(const struct pv_row *a, const struct pv_row *b, int rows)
 
 		acc = _mm512_add_epi32(acc, _mm512_popcnt_epi32(x));
 	}
-	t.overlap = (unsigned int)_mm512_mask_reduce_add_epi32(0x8888, acc);
-	t.dist = (unsigned int)_mm512_mask_reduce_add_epi32(0x7777, acc);
+	/* One horizontal sum: overlap counts (<= 1024) move above bit 16,
+	 * distances (<= 3072) stay below. */
+	unsigned int sum = (unsigned int)_mm512_reduce_add_epi32(
+		_mm512_mask_slli_epi32(acc, 0x8888, acc, 16));
+
+	t.overlap = sum >> 16;
+	t.dist = sum & 0xffff;
+	return t;
+}
+
+/*
+ * Two rows per 256-bit vector for CPUs with AVX2 but no AVX-512 popcount:
+ * bytes counted with a nibble table (pshufb), summed per dword with two
+ * multiply-adds; dwords 0..2 of each row hold distance bits, dword 3 the
+ * overlap, as in the AVX-512 kernel.
+ */
+__attribute__((target("avx2"))) static struct pv_tally
+compare_avx2(const struct pv_row *a, const struct pv_row *b, int rows)
+{
+	const __m256i nibble_count = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3,
+						      1, 2, 2, 3, 2, 3, 3, 4,
+						      0, 1, 1, 2, 1, 2, 2, 3,
+						      1, 2, 2, 3, 2, 3, 3, 4);
+	const __m256i low = _mm256_set1_epi8(0x0f);
+	const __m256i mask_dword = _mm256_setr_epi32(0, 0, 0, -1, 0, 0, 0, -1);
+	const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+	__m256i acc = _mm256_setzero_si256();
+	struct pv_tally t;
+
+	for (int i = 0; i < rows; i += 2) {
+		__m256i va = _mm256_loadu_si256((const __m256i *)(a + i));
+		__m256i vb = _mm256_loadu_si256((const __m256i *)(b + i));
+		__m256i both = _mm256_and_si256(va, vb);
+		__m256i m = _mm256_shuffle_epi32(both, 0xff);
+		__m256i diff = _mm256_and_si256(_mm256_xor_si256(va, vb), m);
+		__m256i x = _mm256_or_si256(diff, _mm256_and_si256(both, mask_dword));
+		__m256i bytes = _mm256_add_epi8(
+			_mm256_shuffle_epi8(nibble_count, _mm256_and_si256(x, low)),
+			_mm256_shuffle_epi8(nibble_count,
+					    _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));
+
+		acc = _mm256_add_epi32(acc, _mm256_madd_epi16(
+			_mm256_maddubs_epi16(bytes, ones8), ones16));
+	}
+	/* As in the AVX-512 kernel: overlap above bit 16, one horizontal sum. */
+	acc = _mm256_blend_epi32(acc, _mm256_slli_epi32(acc, 16), 0x88);
+	__m128i sum = _mm_add_epi32(_mm256_castsi256_si128(acc),
+				    _mm256_extracti128_si256(acc, 1));
+
+	sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0x4e));
+	sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0xb1));
+	t.overlap = (unsigned int)_mm_cvtsi128_si32(sum) >> 16;
+	t.dist = (unsigned int)_mm_cvtsi128_si32(sum) & 0xffff;
 	return t;
 }
 
@@ -88,6 +139,8 @@ int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 	if (n < max && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512vpopcntdq"))
 		out[n++] = (struct pv_compare_kernel){ "avx512-vpopcntdq", compare_avx512 };
+	if (n < max && __builtin_cpu_supports("avx2"))
+		out[n++] = (struct pv_compare_kernel){ "avx2", compare_avx2 };
 	if (n < max && __builtin_cpu_supports("popcnt"))
 		out[n++] = (struct pv_compare_kernel){ "popcnt", compare_popcnt };
 	if (n < max)

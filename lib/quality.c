@@ -6,6 +6,8 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "roi_internal.h"
 
@@ -96,31 +98,45 @@ static float exposure(const struct pv_roi_raw *raw)
 }
 
 /*
- * Directional energies of second differences over valid 3x3 neighbourhoods:
+ * Directional energies of second differences over valid neighbourhoods:
  * [0] horizontal, [1] vertical, [2] and [3] the diagonals. Also the energy
  * of the signal around its local 5x5 mean, the contrast that is there to be
- * resolved.
+ * resolved. The 5x5 means come from a summed-area table.
  */
 static void texture_energies(const struct pv_roi_raw *raw, double e[4], double *contrast)
 {
 	const int off[4][2] = { { 1, 0 }, { 0, 1 }, { 1, 1 }, { 1, -1 } };
+	static const int T = S + 1;
+	float *sat = malloc(sizeof(float) * T * T);
 	uint32_t n = 0;
 
 	e[0] = e[1] = e[2] = e[3] = *contrast = 0;
+	if (!sat)
+		return;
+	for (int x = 0; x < T; x++)
+		sat[x] = 0;
+	for (int y = 0; y < S; y++) {
+		float row = 0;
+
+		sat[(y + 1) * T] = 0;
+		for (int x = 0; x < S; x++) {
+			row += raw->px[y * S + x];
+			sat[(y + 1) * T + x + 1] = sat[y * T + x + 1] + row;
+		}
+	}
 	for (int y = 2; y < S - 2; y++)
 		for (int x = 2; x < S - 2; x++) {
 			const float *p = &raw->px[y * S + x];
 			const uint8_t *v = &raw->valid[y * S + x];
-			double local = 0;
+			double local;
 
 			/* The mask is a smooth blob: its centre and the 5x5
 			 * corners stand for the whole window. */
 			if (!v[0] || !v[-2 * S - 2] || !v[-2 * S + 2] ||
 			    !v[2 * S - 2] || !v[2 * S + 2])
 				continue;
-			for (int dy = -2; dy <= 2; dy++)
-				for (int dx = -2; dx <= 2; dx++)
-					local += p[dy * S + dx];
+			local = sat[(y + 3) * T + x + 3] - sat[(y - 2) * T + x + 3] -
+				sat[(y + 3) * T + x - 2] + sat[(y - 2) * T + x - 2];
 			for (int k = 0; k < 4; k++) {
 				int d = off[k][1] * S + off[k][0];
 				double sd = p[d] - 2.0 * p[0] + p[-d];
@@ -136,6 +152,8 @@ static void texture_energies(const struct pv_roi_raw *raw, double e[4], double *
 			e[k] /= n;
 		*contrast /= n;
 	}
+	explicit_bzero(sat, sizeof(float) * T * T);
+	free(sat);
 }
 
 void pv_quality_assess(const struct pv_image *img, const struct pv_hand *hand,
@@ -160,7 +178,7 @@ void pv_quality_assess(const struct pv_image *img, const struct pv_hand *hand,
 		 */
 		fine = (e[0] + e[1] + e[2] + e[3]) / 4;
 		sum_sq = contrast > 1e-12 ? fine / contrast : 0;
-		q->sharpness = clamp01((float)sum_sq / 0.6f);
+		q->sharpness = clamp01((float)sum_sq / 3.0f);
 		ratio_axes = fmin(e[0], e[1]) / fmax(fmax(e[0], e[1]), 1e-12);
 		ratio_diag = fmin(e[2], e[3]) / fmax(fmax(e[2], e[3]), 1e-12);
 		q->motion = clamp01((float)fmin(ratio_axes, ratio_diag) / 0.5f);

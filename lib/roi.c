@@ -3,11 +3,11 @@
  * ROI geometry and sampling. On the working-resolution hand mask: trace the
  * outline, take convexity defects as finger gaps, pick the triple of gaps
  * between the four fingers (evenly spaced, consecutive, fingertips between
- * them), and set rotation and origin from the line across the outer two
- * gaps. Scale comes from the palm's inscribed radius, which finger spread
- * does not move. Closed fingers fall back to the inscribed-circle centre and
- * the hand's principal axis. The square is then sampled from the full-
- * resolution image with bilinear interpolation and enhanced.
+ * them), and point the ROI from the palm's inscribed-circle centre to the
+ * middle of the outer two valleys. Origin and scale come from the inscribed
+ * circle, which finger spread does not move. Closed fingers fall back to the
+ * hand's principal axis. The square is then sampled from the full-resolution
+ * image with bilinear interpolation and enhanced. See docs/roi.md.
  */
 #include <errno.h>
 #include <math.h>
@@ -16,10 +16,10 @@
 
 #include "roi_internal.h"
 
-/* ROI placement in units of the inscribed radius R, measured on the real
- * hands of docs/roi.md: the centre lies this far from the valley line
- * towards the wrist, and the square's side is this many radii. */
-#define ROI_CENTRE_BELOW_VALLEYS 1.05f
+/* ROI placement in units of the inscribed radius R (docs/roi.md): the
+ * centre lies this far from the inscribed circle's centre towards the
+ * fingers, and the square's side is this many radii. */
+#define ROI_CENTRE_TOWARDS_FINGERS 0.3f
 #define ROI_SIDE_RADII 1.45f
 
 /* A finger gap is at least this deep (in R). */
@@ -27,7 +27,6 @@
 /* The fingertip between two gaps reaches at least this far past them. */
 #define FINGERTIP_MIN_HEIGHT 0.5f
 
-#define GLARE_LEVEL 0.98f
 #define MIN_ROI_SIDE_PX 40.0f
 
 struct point {
@@ -66,8 +65,8 @@ static uint32_t trace_contour(const struct pv_hand *hand, struct point *pts,
 		return 0;
 	x = sx;
 	y = sy;
-	/* The start is the top-left-most pixel: its west is background. */
-	d = 4;
+	/* The start is the top-left-most pixel: its west (d = 4) is
+	 * background, so the scan starts there. */
 	for (;;) {
 		int k, nd = -1;
 
@@ -126,6 +125,8 @@ static int cmp_u32(const void *a, const void *b)
 /*
  * Convex hull (Andrew's monotone chain) of the contour; returns the hull's
  * contour indices in contour order. @order and @hull hold n entries.
+ * Collinear points stay on the hull: fingertips cut off by the frame edge
+ * lie on one line, and each gap between them must keep its own hull edge.
  */
 static uint32_t convex_hull(const struct point *pts, uint32_t n, uint32_t *order,
 			    uint32_t *hull)
@@ -137,14 +138,14 @@ static uint32_t convex_hull(const struct point *pts, uint32_t n, uint32_t *order
 	qsort_r(order, n, sizeof(*order), cmp_by_xy, (void *)pts);
 	for (uint32_t i = 0; i < n; i++) {
 		while (k >= 2 && cross(pts[hull[k - 2]], pts[hull[k - 1]],
-				       pts[order[i]]) <= 0)
+				       pts[order[i]]) < 0)
 			k--;
 		hull[k++] = order[i];
 	}
 	lower = k + 1;
 	for (uint32_t i = n - 1; i-- > 0;) {
 		while (k >= lower && cross(pts[hull[k - 2]], pts[hull[k - 1]],
-					   pts[order[i]]) <= 0)
+					   pts[order[i]]) < 0)
 			k--;
 		hull[k++] = order[i];
 	}
@@ -294,6 +295,31 @@ static float fingertip_height(const struct pv_hand *hand, const struct point *pt
 	return best;
 }
 
+/*
+ * The thumb gap: its valley lies far from every other valley (over one
+ * inscribed radius; finger valleys sit 0.4 to 0.9 radii apart). Returns
+ * ngaps when no gap stands out.
+ */
+static uint32_t thumb_gap(const struct pv_hand *hand, const struct defect *gaps,
+			  uint32_t ngaps)
+{
+	uint32_t thumb = ngaps;
+	float farthest = hand->palm_radius;
+
+	for (uint32_t i = 0; ngaps >= 3 && i < ngaps; i++) {
+		const struct defect *prev = &gaps[(i + ngaps - 1) % ngaps];
+		const struct defect *next = &gaps[(i + 1) % ngaps];
+		float nearest = fminf(hypotf(gaps[i].vx - prev->vx, gaps[i].vy - prev->vy),
+				      hypotf(gaps[i].vx - next->vx, gaps[i].vy - next->vy));
+
+		if (nearest > farthest) {
+			farthest = nearest;
+			thumb = i;
+		}
+	}
+	return thumb;
+}
+
 struct valley_line {
 	float ax, ay, bx, by;	/* outer gaps' valley points, working px */
 };
@@ -312,6 +338,8 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 	const float r = hand->palm_radius;
 	float best_cost = INFINITY;
 
+	uint32_t thumb = thumb_gap(hand, gaps, ngaps);
+
 	if (ngaps < 3)
 		return false;
 	for (uint32_t i = 0; i < ngaps; i++) {
@@ -323,6 +351,8 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 		float s01, s12, evenness, cos_bend, tip1, tip2, cost, d_palm;
 		float ex, ey, len;
 
+		if (thumb == i || thumb == (i + 1) % ngaps || thumb == (i + 2) % ngaps)
+			continue;
 		for (int k = 0; k < 3; k++) {
 			v[k].x = g[k]->vx;
 			v[k].y = g[k]->vy;
@@ -335,7 +365,7 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 		evenness = fabsf(s01 - s12) / fmaxf(s01, s12);
 		cos_bend = ((v[0].x - v[1].x) * (v[2].x - v[1].x) +
 			    (v[0].y - v[1].y) * (v[2].y - v[1].y)) / (s01 * s12);
-		if (evenness > 0.5f || cos_bend > 0.0f)
+		if (evenness > 0.6f || cos_bend > 0.5f)
 			continue;
 		tip1 = fingertip_height(hand, pts, n, g[0]->deepest, g[1]->deepest);
 		tip2 = fingertip_height(hand, pts, n, g[1]->deepest, g[2]->deepest);
@@ -363,16 +393,32 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 	return isfinite(best_cost);
 }
 
+/* Mask pixels on the chord square to (ex, ey) at @along radii from the
+ * palm centre, within 3 radii either side of the axis. */
+static uint32_t chord_width(const struct pv_hand *hand, double ex, double ey,
+			    double along)
+{
+	const double r = hand->palm_radius;
+	double ox = hand->palm_x + ex * along * r, oy = hand->palm_y + ey * along * r;
+	uint32_t count = 0;
+
+	for (double t = -3.0 * r; t <= 3.0 * r; t += 1.0)
+		count += mask_at(hand, (int)lround(ox - ey * t), (int)lround(oy + ex * t));
+	return count;
+}
+
 /*
- * Closed fingers: the principal axis of the hand, pointing away from where
- * the arm leaves the frame (or, with no arm in view, towards the longer
- * side). Returns false for a blob with no clear axis.
+ * Closed fingers: the principal axis of the hand. It points to the fingers:
+ * closed fingers are about as wide as the palm, the wrist is narrower, so
+ * the chords 1.4 to 1.8 radii from the palm centre are wider on the finger
+ * side. (Which side runs out of the frame says nothing: fingertips are cut
+ * off as often as the arm.) Returns false for a blob with no clear axis.
  */
 static bool principal_axis(const struct pv_hand *hand, float *fx, float *fy)
 {
-	double sxx = 0, syy = 0, sxy = 0, cnt = 0, ext_pos = 0, ext_neg = 0;
-	double border_pos = 0, border_neg = 0, l1, l2, ex, ey, norm;
+	double sxx = 0, syy = 0, sxy = 0, cnt = 0, l1, l2, ex, ey, norm;
 	const float reach = 4.0f * hand->palm_radius;
+	uint32_t width_pos = 0, width_neg = 0;
 
 	for (uint32_t y = 0; y < hand->h; y++)
 		for (uint32_t x = 0; x < hand->w; x++) {
@@ -404,24 +450,11 @@ static bool principal_axis(const struct pv_hand *hand, float *fx, float *fy)
 	norm = hypot(ex, ey);
 	ex /= norm;
 	ey /= norm;
-	for (uint32_t y = 0; y < hand->h; y++)
-		for (uint32_t x = 0; x < hand->w; x++) {
-			double t;
-			bool edge;
-
-			if (!hand->mask[(size_t)y * hand->w + x])
-				continue;
-			t = (x - hand->palm_x) * ex + (y - hand->palm_y) * ey;
-			edge = x == 0 || y == 0 || x == hand->w - 1 || y == hand->h - 1;
-			if (t > 0) {
-				ext_pos = fmax(ext_pos, t);
-				border_pos += edge;
-			} else {
-				ext_neg = fmax(ext_neg, -t);
-				border_neg += edge;
-			}
-		}
-	if (border_pos != border_neg ? border_pos > border_neg : ext_pos < ext_neg) {
+	for (double along = 1.4; along <= 1.85; along += 0.1) {
+		width_pos += chord_width(hand, ex, ey, along);
+		width_neg += chord_width(hand, ex, ey, -along);
+	}
+	if (width_neg > width_pos) {
 		ex = -ex;
 		ey = -ey;
 	}
@@ -430,23 +463,33 @@ static bool principal_axis(const struct pv_hand *hand, float *fx, float *fy)
 	return true;
 }
 
-/* Largest axis-aligned square around the crop centre that stays on the
- * palm, for palm-centre crops. */
-static float crop_side(const struct pv_hand *hand)
+/*
+ * With the valleys known, the palm is the widest part of the hand next to
+ * them: palm centres sit 1.2 to 1.6 radii from the valley midpoint (m).
+ * A wrist or forearm about as wide as the palm must not take the inscribed
+ * circle away, so look for it within 1.8 radii of m only.
+ */
+static void palm_near_valleys(struct pv_hand *hand, float mx, float my)
 {
-	int cx = (int)lroundf(hand->palm_x), cy = (int)lroundf(hand->palm_y);
-	int half = 1;
+	const float reach = 1.8f * hand->palm_radius;
+	float best = 0, bx = hand->palm_x, by = hand->palm_y;
 
-	for (;; half++) {
-		bool ok = true;
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x < hand->w; x++) {
+			float d = hand->dist[(size_t)y * hand->w + x];
 
-		for (int t = -half; t <= half && ok; t++)
-			ok = mask_at(hand, cx + t, cy - half) && mask_at(hand, cx + t, cy + half) &&
-			     mask_at(hand, cx - half, cy + t) && mask_at(hand, cx + half, cy + t);
-		if (!ok)
-			break;
+			if (d > best && hand->mask[(size_t)y * hand->w + x] &&
+			    hypotf((float)x - mx, (float)y - my) <= reach) {
+				best = d;
+				bx = (float)x;
+				by = (float)y;
+			}
+		}
+	if (best > 0) {
+		hand->palm_x = bx;
+		hand->palm_y = by;
+		hand->palm_radius = best;
 	}
-	return (float)(2 * half - 1);
 }
 
 /* Finds the valley line on the current mask; -ENOMEM or 0 with *found. */
@@ -482,14 +525,40 @@ out:
 
 enum geometry_source { GEOM_VALLEYS, GEOM_AXIS, GEOM_CROP, GEOM_NONE };
 
+/*
+ * Palm-centre crops: the square around the mask's centroid (stable, unlike
+ * the distance maximum, which wanders along the plateau of an oblong
+ * blob), as large as stays on the palm, axis-aligned.
+ */
 static void crop_geometry(const struct pv_hand *hand, struct pv_roi_geometry *geom)
 {
 	const float f = (float)hand->factor;
+	double sx = 0, sy = 0;
+	uint32_t cnt = 0;
+	int cx, cy, half;
 
-	geom->cx = (hand->palm_x + 0.5f) * f - 0.5f;
-	geom->cy = (hand->palm_y + 0.5f) * f - 0.5f;
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x < hand->w; x++)
+			if (hand->mask[(size_t)y * hand->w + x]) {
+				sx += x;
+				sy += y;
+				cnt++;
+			}
+	cx = (int)lround(sx / cnt);
+	cy = (int)lround(sy / cnt);
+	for (half = 1;; half++) {
+		bool ok = true;
+
+		for (int t = -half; t <= half && ok; t++)
+			ok = mask_at(hand, cx + t, cy - half) && mask_at(hand, cx + t, cy + half) &&
+			     mask_at(hand, cx - half, cy + t) && mask_at(hand, cx + half, cy + t);
+		if (!ok)
+			break;
+	}
+	geom->cx = ((float)cx + 0.5f) * f - 0.5f;
+	geom->cy = ((float)cy + 0.5f) * f - 0.5f;
 	geom->angle_deg = 0;
-	geom->side_px = crop_side(hand) * f;
+	geom->side_px = (float)(2 * half - 1) * f;
 }
 
 /*
@@ -504,9 +573,11 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 {
 	const float f = (float)hand->factor;
 	const uint32_t n = hand->w * hand->h;
-	enum pv_seg_mode mode = PV_SEG_OTSU, largest = PV_SEG_OTSU;
+	enum pv_seg_mode mode = PV_SEG_OTSU, largest = PV_SEG_OTSU, in_place = PV_SEG_OTSU;
 	struct valley_line line = { 0 };
 	uint32_t largest_area = hand->area;
+	/* No valleys on a blob filling 40 % of the frame: a palm-centre crop. */
+	const bool big_blob = hand->area * 5 > n * 2;
 	float fx, fy, cx, cy, r;
 	bool found = false;
 	int err;
@@ -520,18 +591,30 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		err = find_valley_line(img, hand, &line, &found);
 		if (err)
 			return err;
-		if (found || ++mode == PV_SEG_MODES)
+		if (found)
 			break;
-		err = pv_hand_mask(hand, mode);
-		if (err == -ENOMEM)
-			return err;
-		if (!err && hand->area > largest_area) {
+		/* Next mode that yields a mask of its own. */
+		do {
+			if (++mode == PV_SEG_MODES)
+				break;
+			err = pv_hand_mask(hand, mode);
+			if (err == -ENOMEM)
+				return err;
+			if (err)	/* the mask may be left empty */
+				in_place = PV_SEG_MODES;
+		} while (err);
+		if (mode == PV_SEG_MODES)
+			break;
+		in_place = mode;
+		if (hand->area > largest_area) {
 			largest_area = hand->area;
 			largest = mode;
 		}
 	}
 	if (!found) {
-		err = pv_hand_mask(hand, hand->area * 5 > n * 2 ? PV_SEG_OTSU : largest);
+		enum pv_seg_mode want = big_blob ? PV_SEG_OTSU : largest;
+
+		err = want == in_place ? 0 : pv_hand_mask(hand, want);
 		if (err == -ENOENT) {
 			*src = GEOM_NONE;
 			return 0;
@@ -539,34 +622,40 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		if (err)
 			return err;
 	}
+	if (found)
+		palm_near_valleys(hand, 0.5f * (line.ax + line.bx),
+				  0.5f * (line.ay + line.by));
 	r = hand->palm_radius;
 	if (found) {
-		float ex = line.bx - line.ax, ey = line.by - line.ay;
-		float len = hypotf(ex, ey);
 		float mx = 0.5f * (line.ax + line.bx), my = 0.5f * (line.ay + line.by);
+		float len = hypotf(mx - hand->palm_x, my - hand->palm_y);
 
-		/* Fingers point along the normal, away from the palm centre. */
-		fx = -ey / len;
-		fy = ex / len;
-		if (fx * (hand->palm_x - mx) + fy * (hand->palm_y - my) > 0) {
-			fx = -fx;
-			fy = -fy;
-		}
-		cx = mx - fx * ROI_CENTRE_BELOW_VALLEYS * r;
-		cy = my - fy * ROI_CENTRE_BELOW_VALLEYS * r;
+		/*
+		 * Up is from the palm centre to the middle of the outer
+		 * valleys. The normal of the valley line itself swings with
+		 * the depth of single valleys (docs/roi.md measures both).
+		 * choose_valleys() keeps the palm centre 0.4 r off the line.
+		 */
+		fx = (mx - hand->palm_x) / len;
+		fy = (my - hand->palm_y) / len;
 		*src = GEOM_VALLEYS;
-	} else if (hand->area * 5 > n * 2) {
+	} else if (big_blob) {
 		crop_geometry(hand, geom);
 		*src = GEOM_CROP;
 		return 0;
 	} else if (principal_axis(hand, &fx, &fy)) {
-		cx = hand->palm_x;
-		cy = hand->palm_y;
 		*src = GEOM_AXIS;
 	} else {
 		*src = GEOM_NONE;
 		return 0;
 	}
+	/*
+	 * The origin hangs on the inscribed circle, as the scale does: finger
+	 * spread moves the valleys but not the palm, and closed fingers
+	 * (principal axis) then get the same square as open ones.
+	 */
+	cx = hand->palm_x + fx * ROI_CENTRE_TOWARDS_FINGERS * r;
+	cy = hand->palm_y + fy * ROI_CENTRE_TOWARDS_FINGERS * r;
 	geom->cx = (cx + 0.5f) * f - 0.5f;
 	geom->cy = (cy + 0.5f) * f - 0.5f;
 	geom->side_px = ROI_SIDE_RADII * r * f;
@@ -642,23 +731,36 @@ static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
 			int wx = (int)((x + 0.5f) * inv_f), wy = (int)((y + 0.5f) * inv_f);
 			bool ok;
 
-			for (int sj = 0; sj < sub; sj++)
-				for (int si = 0; si < sub; si++) {
-					float oi = (si + 0.5f) / sub - 0.5f;
-					float oj = (sj + 0.5f) / sub - 0.5f;
+			if (sub == 1 && img->bits == 8 && x >= 0 && y >= 0 &&
+			    x < img->width - 1 && y < img->height - 1) {
+				/* The common case, without clamping or depth
+				 * dispatch. */
+				const uint8_t *r0 = (const uint8_t *)img->data +
+						    (size_t)(int)y * img->stride + (int)x;
+				float ax = x - (float)(int)x, ay = y - (float)(int)y;
 
-					sum += sample_bilinear(img, x + oi * ux + oj * vx,
-							       y + oi * uy + oj * vy);
-				}
-			sum /= (float)(sub * sub);
+				sum = ((r0[0] * (1 - ax) + r0[1] * ax) * (1 - ay) +
+				       (r0[img->stride] * (1 - ax) + r0[img->stride + 1] * ax) * ay) /
+				      (float)img->maxval;
+			} else {
+				for (int sj = 0; sj < sub; sj++)
+					for (int si = 0; si < sub; si++) {
+						float oi = (si + 0.5f) / sub - 0.5f;
+						float oj = (sj + 0.5f) / sub - 0.5f;
+
+						sum += sample_bilinear(img, x + oi * ux + oj * vx,
+								       y + oi * uy + oj * vy);
+					}
+				sum /= (float)(sub * sub);
+			}
 			raw->px[j * PV_ROI_SIZE + i] = sum;
 			ok = inside && mask_at(hand, wx, wy) &&
 			     !hand->glare[(size_t)wy * hand->w + (uint32_t)wx] &&
-			     sum < GLARE_LEVEL;
+			     sum < PV_GLARE_LEVEL;
 			raw->valid[j * PV_ROI_SIZE + i] = ok;
 			outside += !inside;
 			valid += ok;
-			saturated += inside && sum >= GLARE_LEVEL;
+			saturated += inside && sum >= PV_GLARE_LEVEL;
 		}
 	raw->valid_fraction = (float)valid / (PV_ROI_SIZE * PV_ROI_SIZE);
 	raw->saturated_fraction = (float)saturated / (PV_ROI_SIZE * PV_ROI_SIZE);

@@ -16,6 +16,9 @@
 /* Segmentation works on a downsampled copy about this many pixels wide. */
 #define PV_WORK_TARGET_DIM 200
 
+/* Samples at or above this fraction of maxval are clipped glare. */
+#define PV_GLARE_LEVEL 0.98f
+
 /* The hand as seen at working resolution. Coordinates are working pixels. */
 struct pv_hand {
 	uint32_t w, h;
@@ -53,7 +56,11 @@ enum pv_seg_mode {
  */
 int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand);
 
-/* Redoes the mask and what derives from it with @mode: 0, -ENOENT, -ENOMEM. */
+/*
+ * Redoes the mask and what derives from it with @mode: 0, -ENOMEM, or
+ * -ENOENT when @mode finds no hand (the mask may then be empty) or cannot
+ * differ from the modes before it.
+ */
 int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode);
 void pv_hand_release(struct pv_hand *hand);
 
@@ -65,7 +72,7 @@ struct pv_roi_raw {
 	float px[PV_ROI_SIZE * PV_ROI_SIZE];
 	uint8_t valid[PV_ROI_SIZE * PV_ROI_SIZE];
 	float valid_fraction;
-	float saturated_fraction;	/* of valid samples */
+	float saturated_fraction;	/* of all samples, in the frame and clipped */
 };
 
 /* Background normalisation + CLAHE of @raw into 8-bit @out: 0 or -ENOMEM. */

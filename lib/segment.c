@@ -13,9 +13,6 @@
 
 #include "roi_internal.h"
 
-/* A working pixel is glare when most of its source block is this close to
- * full scale. */
-#define GLARE_LEVEL 0.98f
 
 /*
  * Block means and glare flags. Rows are first accumulated column-wise over
@@ -27,7 +24,7 @@ static void downsample(const struct pv_image *img, struct pv_hand *hand,
 {
 	const uint32_t f = hand->factor, span = hand->w * f;
 	const float to_255 = 255.0f / (float)(f * f) / (float)img->maxval;
-	const uint32_t sat = (uint32_t)(GLARE_LEVEL * (float)img->maxval);
+	const uint32_t sat = (uint32_t)(PV_GLARE_LEVEL * (float)img->maxval);
 
 	for (uint32_t y = 0; y < hand->h; y++) {
 		memset(col_sum, 0, span * sizeof(*col_sum));
@@ -294,6 +291,8 @@ static void edt_1d(const double *f, double *d, int n, int *v, double *z)
 /*
  * Distance from each hand pixel to the nearest background pixel. The frame
  * border is not background: a palm cut off by the edge must not look small.
+ * Nor is glare: a clipped spot on the palm's edge hides skin, not air, and
+ * must not push the inscribed circle away.
  */
 static int distance_transform(struct pv_hand *hand)
 {
@@ -313,7 +312,8 @@ static int distance_transform(struct pv_hand *hand)
 	}
 	for (uint32_t x = 0; x < w; x++) {
 		for (uint32_t y = 0; y < h; y++)
-			f[y] = hand->mask[(size_t)y * w + x] ? far : 0;
+			f[y] = hand->mask[(size_t)y * w + x] ||
+			       hand->glare[(size_t)y * w + x] ? far : 0;
 		edt_1d(f, d, (int)h, v, z);
 		for (uint32_t y = 0; y < h; y++)
 			hand->dist[(size_t)y * w + x] = d[y] >= far ? INFINITY : (float)d[y];
@@ -326,7 +326,8 @@ static int distance_transform(struct pv_hand *hand)
 		edt_1d(f, d, (int)w, v, z);
 		for (uint32_t x = 0; x < w; x++) {
 			row[x] = d[x] >= far ? INFINITY : sqrtf((float)d[x]);
-			if (row[x] > best && isfinite(row[x])) {
+			if (row[x] > best && isfinite(row[x]) &&
+			    hand->mask[(size_t)y * w + x]) {
 				best = row[x];
 				hand->palm_x = (float)x;
 				hand->palm_y = (float)y;
@@ -416,6 +417,17 @@ static void fit_background(struct pv_hand *hand, uint32_t *scratch)
 						     t[0][2] * (t[1][0] * t[2][1] - t[1][1] * t[2][0])) / det);
 		}
 	}
+	/* Noise: median absolute residual of the border around the plane. */
+	memset(hist, 0, sizeof(hist));
+	for (uint32_t i = 0; i < nb; i++) {
+		float d = fabsf((float)hand->grey[scratch[i]] -
+				(hand->bg_plane[0] + hand->bg_plane[1] * (float)(scratch[i] % w) +
+				 hand->bg_plane[2] * (float)(scratch[i] / w)));
+
+		hist[d > 255 ? 255 : (uint32_t)d]++;
+	}
+	for (acc = 0, mad = 0; mad < 255 && acc + hist[mad] <= nb / 2; mad++)
+		acc += hist[mad];
 	hand->bg_noise = 1.4826f * (float)mad;
 }
 
@@ -431,19 +443,65 @@ static float background_at(const struct pv_hand *hand, uint32_t x, uint32_t y)
  * ambient light), plus the band where the hand's brightness crosses the
  * background level, recognised by having both kinds of hand pixels near.
  */
-static void threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
+static float mask_margin(const struct pv_hand *hand)
+{
+	float level = background_at(hand, hand->w / 2, hand->h / 2);
+
+	return fmaxf(5.0f * hand->bg_noise + 3.0f,
+		     0.05f * ((float)hand->threshold - level));
+}
+
+/* Pixels (@w x @h, row-major) equal to @value, as an inclusive integral
+ * image of (w + 1) x (h + 1) entries. */
+static void count_integral(const uint8_t *mask, uint32_t w, uint32_t h,
+			   uint8_t value, uint32_t *ii)
+{
+	memset(ii, 0, (w + 1) * sizeof(*ii));
+	for (uint32_t y = 0; y < h; y++) {
+		uint32_t row = 0;
+
+		ii[(size_t)(y + 1) * (w + 1)] = 0;
+		for (uint32_t x = 0; x < w; x++) {
+			row += mask[(size_t)y * w + x] == value;
+			ii[(size_t)(y + 1) * (w + 1) + x + 1] = ii[(size_t)y * (w + 1) + x + 1] + row;
+		}
+	}
+}
+
+static uint32_t window_count(const uint32_t *ii, uint32_t w, uint32_t h,
+			     uint32_t x, uint32_t y, uint32_t r)
+{
+	uint32_t x0 = x > r ? x - r : 0, y0 = y > r ? y - r : 0;
+	uint32_t x1 = x + r + 1 < w ? x + r + 1 : w, y1 = y + r + 1 < h ? y + r + 1 : h;
+
+	return ii[(size_t)y1 * (w + 1) + x1] - ii[(size_t)y0 * (w + 1) + x1] -
+	       ii[(size_t)y1 * (w + 1) + x0] + ii[(size_t)y0 * (w + 1) + x0];
+}
+
+/*
+ * Hand pixels for @mode. Dim fingers: anything clearly above the background
+ * plane, for LED falloff that leaves fingers far below the palm. Two-sided:
+ * also what is clearly darker than a lit background (a hand against
+ * ambient light), plus the band where the hand's brightness crosses the
+ * background level, recognised by having both kinds of hand pixels within
+ * two pixels. Returns -ENOMEM, or -ENOENT when the mode cannot differ from
+ * the previous one (two-sided on an unlit background).
+ */
+static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 {
 	const uint32_t w = hand->w, h = hand->h, r = 2;
 	const size_t n = (size_t)w * h;
-	float level = background_at(hand, w / 2, h / 2);
-	float margin = fmaxf(5.0f * hand->bg_noise + 3.0f,
-			     0.05f * ((float)hand->threshold - level));
+	const float margin = mask_margin(hand);
+	uint32_t *bright, *dark;
 
 	if (mode == PV_SEG_OTSU) {
 		for (size_t i = 0; i < n; i++)
 			hand->mask[i] = hand->grey[i] > hand->threshold && !hand->glare[i];
-		return;
+		return 0;
 	}
+	if (mode == PV_SEG_TWO_SIDED &&
+	    background_at(hand, w / 2, h / 2) <= margin + 1.0f)
+		return -ENOENT;
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
 			size_t i = (size_t)y * w + x;
@@ -452,32 +510,34 @@ static void threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 			hand->mask[i] = hand->glare[i] ? 0 : d > margin ? 1 :
 					mode == PV_SEG_TWO_SIDED && d < -margin ? 2 : 0;
 		}
-	if (mode != PV_SEG_TWO_SIDED)
-		return;
-	for (uint32_t y = 0; y < h; y++)
-		for (uint32_t x = 0; x < w; x++) {
-			bool bright = false, dark = false;
-
-			if (hand->mask[(size_t)y * w + x])
-				continue;
-			for (uint32_t yy = y > r ? y - r : 0; yy <= y + r && yy < h; yy++)
-				for (uint32_t xx = x > r ? x - r : 0; xx <= x + r && xx < w; xx++) {
-					bright |= hand->mask[(size_t)yy * w + xx] == 1;
-					dark |= hand->mask[(size_t)yy * w + xx] == 2;
-				}
-			if (bright && dark)
-				hand->mask[(size_t)y * w + x] = 3;
-		}
+	if (mode == PV_SEG_TWO_SIDED) {
+		bright = malloc(2 * (w + 1) * (size_t)(h + 1) * sizeof(*bright));
+		if (!bright)
+			return -ENOMEM;
+		dark = bright + (w + 1) * (size_t)(h + 1);
+		count_integral(hand->mask, w, h, 1, bright);
+		count_integral(hand->mask, w, h, 2, dark);
+		for (uint32_t y = 0; y < h; y++)
+			for (uint32_t x = 0; x < w; x++)
+				if (!hand->mask[(size_t)y * w + x] &&
+				    window_count(bright, w, h, x, y, r) &&
+				    window_count(dark, w, h, x, y, r))
+					hand->mask[(size_t)y * w + x] = 3;
+		free(bright);
+	}
 	for (size_t i = 0; i < n; i++)
 		hand->mask[i] = hand->mask[i] != 0;
+	return 0;
 }
 
 int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 {
 	const size_t n = (size_t)hand->w * hand->h;
 	uint32_t glare_on_hand = 0;
+	int err = threshold_mask(hand, mode);
 
-	threshold_mask(hand, mode);
+	if (err)
+		return err;
 	hand->area = keep_largest_component(hand->mask, hand->w, hand->h, hand->stack);
 	if (!hand->area)
 		return -ENOENT;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Hand outline as a signed distance field: a rounded palm, the thenar and
- * hypothenar eminences, the wrist, and five tapered capsules for the digits, joined by smooth
- * minima so that finger valleys are webbed like skin, not cornered.
+ * hypothenar eminences, the wrist, and five tapered capsules for the
+ * digits, joined by smooth minima so that finger valleys are webbed like
+ * skin, not cornered.
  */
 #include <math.h>
 

@@ -54,7 +54,8 @@ float pv_led_irradiance(const struct pv_led_layout *leds, unsigned int bank,
 
 int pv_irradiance_grid_init(struct pv_irradiance_grid *grid,
 			    const struct pv_led_layout *leds, unsigned int width,
-			    unsigned int height, float mm_per_px, float z_mm)
+			    unsigned int height, pv_pixel_to_world *where,
+			    const void *ctx)
 {
 	grid->gw = width / PV_IRRADIANCE_STEP + 2;
 	grid->gh = height / PV_IRRADIANCE_STEP + 2;
@@ -68,15 +69,14 @@ int pv_irradiance_grid_init(struct pv_irradiance_grid *grid,
 			return -ENOMEM;
 		}
 		for (unsigned int gy = 0; gy < grid->gh; gy++) {
-			float y = -(gy * (float)PV_IRRADIANCE_STEP + 0.5f -
-				    height * 0.5f) * mm_per_px;
-
 			for (unsigned int gx = 0; gx < grid->gw; gx++) {
-				float x = (gx * (float)PV_IRRADIANCE_STEP + 0.5f -
-					   width * 0.5f) * mm_per_px;
+				float p[3];
 
+				where(ctx, gx * (float)PV_IRRADIANCE_STEP + 0.5f,
+				      gy * (float)PV_IRRADIANCE_STEP + 0.5f, p);
 				grid->bank[b][(size_t)gy * grid->gw + gx] =
-					pv_led_irradiance(leds, b, x, y, z_mm);
+					pv_led_irradiance(leds, b, p[0], p[1],
+							  p[2]);
 			}
 		}
 	}

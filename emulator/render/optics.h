@@ -29,9 +29,9 @@ float pv_led_irradiance(const struct pv_led_layout *leds, unsigned int bank,
 			float x, float y, float z);
 
 /*
- * Irradiance of every bank over a whole frame, on a plane at @z_mm whose
- * pixels are @mm_per_px apart. It varies slowly, so it is computed every
- * PV_IRRADIANCE_STEP pixels and interpolated.
+ * Irradiance of every bank over a whole frame, on the surface that
+ * @where(@ctx, px, py, world) says each pixel (px, py) sees. It varies
+ * slowly, so it is computed every PV_IRRADIANCE_STEP pixels and interpolated.
  */
 #define PV_IRRADIANCE_STEP 8
 
@@ -40,10 +40,14 @@ struct pv_irradiance_grid {
 	float *bank[PV_RENDER_MAX_BANKS];
 };
 
+typedef void pv_pixel_to_world(const void *ctx, float px, float py,
+			       float world[3]);
+
 /* Returns 0 or -ENOMEM. */
 int pv_irradiance_grid_init(struct pv_irradiance_grid *grid,
 			    const struct pv_led_layout *leds, unsigned int width,
-			    unsigned int height, float mm_per_px, float z_mm);
+			    unsigned int height, pv_pixel_to_world *where,
+			    const void *ctx);
 void pv_irradiance_grid_free(struct pv_irradiance_grid *grid);
 
 static inline float pv_irradiance_at(const struct pv_irradiance_grid *grid,

@@ -16,6 +16,7 @@ $(BUILD)/obj/bench/render.o: CPPFLAGS += $(RENDER_CPPFLAGS)
 
 $(RENDER_LIB): $(RENDER_OBJS)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/bin/pv-render-set: $(BUILD)/obj/emulator/render/render-set.o $(RENDER_LIB)
@@ -31,4 +32,4 @@ bench-render: $(BUILD)/bin/bench-render
 	$(BUILD)/bin/bench-render
 
 ALL_TARGETS += $(RENDER_LIB)
-ALL_TARGETS += $(BUILD)/bin/pv-render-set
+ALL_TARGETS += $(BUILD)/bin/pv-render-set $(BUILD)/bin/bench-render

@@ -6,7 +6,9 @@
  *
  * The camera is a pinhole: at the nominal 60 mm the shorter side of the frame
  * spans FIELD_MM, and the field grows linearly with distance, so a nearer
- * hand looks larger and, by the inverse square law, brighter.
+ * hand looks larger and brighter. The hand is a plane through the optical
+ * axis at its distance, tilted a few degrees as no one holds a hand exactly
+ * parallel to the sensor: one side then looks larger and brighter.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,12 +27,17 @@
 #define BACKGROUND_ALBEDO	0.5f
 #define SUNLIGHT		2.0f	/* ambient 1 vs one bank at full */
 #define WARP_GRID		7
+#define MAX_TILT_DEG		3.0f
 #define DEG			(3.14159265f / 180.0f)
 
 /* Where one presentation puts the hand, after its random jitter. */
 struct placement {
 	float x_mm, y_mm, cos_r, sin_r, distance_mm, spread;
-	float mm_per_px;
+	float mm_per_px;		/* on the target, on the axis */
+	float ray_per_px;		/* ray slope per pixel: mm per px per mm */
+	float half_w, half_h;		/* frame centre, pixels */
+	/* the target plane: unit normal and in-plane axes (x right, y up) */
+	float normal[3], axis_x[3], axis_y[3];
 	int mirror;			/* left hand: flip u */
 	float warp_mm;			/* non-rigid deformation amplitude */
 	float warp_u[WARP_GRID][WARP_GRID], warp_v[WARP_GRID][WARP_GRID];
@@ -103,6 +110,73 @@ static void place(const struct pv_scene_desc *d, const struct pv_hand *hand,
 		pl->warp_mm = 0;
 	}
 	pl->mirror = !hand->right;
+
+	float tilt_x = pv_rng_signed(&rng) * MAX_TILT_DEG * DEG;
+	float tilt_y = pv_rng_signed(&rng) * MAX_TILT_DEG * DEG;
+	float cx = cosf(tilt_x), sx = sinf(tilt_x);
+	float cy = cosf(tilt_y), sy = sinf(tilt_y);
+
+	/* rotate (0,0,1), (1,0,0), (0,1,0) about y by tilt_x, then x by tilt_y */
+	pl->normal[0] = sx;
+	pl->normal[1] = -cx * sy;
+	pl->normal[2] = cx * cy;
+	pl->axis_x[0] = cx;
+	pl->axis_x[1] = sx * sy;
+	pl->axis_x[2] = -sx * cy;
+	pl->axis_y[0] = 0;
+	pl->axis_y[1] = cy;
+	pl->axis_y[2] = sy;
+	pl->ray_per_px = pl->mm_per_px / pl->distance_mm;
+	pl->half_w = o->width * 0.5f;
+	pl->half_h = o->height * 0.5f;
+}
+
+/* The ray of pixel (px, py) as a direction with z = 1. */
+static void pixel_ray(const struct placement *pl, float px, float py,
+		      float ray[3])
+{
+	ray[0] = (px - pl->half_w) * pl->ray_per_px;
+	ray[1] = -(py - pl->half_h) * pl->ray_per_px;
+	ray[2] = 1.0f;
+}
+
+/*
+ * Where pixel (px, py) meets the target plane: the world point (for the
+ * light) and its coordinates (x, y) in the plane, in mm from the axis.
+ */
+static void target_point(const struct placement *pl, float px, float py,
+			 float world[3], float *x, float *y)
+{
+	float ray[3], t, rel[3];
+
+	pixel_ray(pl, px, py, ray);
+	/* plane through (0, 0, distance): normal . (t ray) = normal_z dist */
+	t = pl->normal[2] * pl->distance_mm /
+	    (pl->normal[0] * ray[0] + pl->normal[1] * ray[1] + pl->normal[2]);
+	for (int k = 0; k < 3; k++)
+		world[k] = t * ray[k];
+	rel[0] = world[0];
+	rel[1] = world[1];
+	rel[2] = world[2] - pl->distance_mm;
+	*x = rel[0] * pl->axis_x[0] + rel[1] * pl->axis_x[1] +
+	     rel[2] * pl->axis_x[2];
+	*y = rel[0] * pl->axis_y[0] + rel[1] * pl->axis_y[1] +
+	     rel[2] * pl->axis_y[2];
+}
+
+static void target_world(const void *ctx, float px, float py, float world[3])
+{
+	float x, y;
+
+	target_point(ctx, px, py, world, &x, &y);
+}
+
+static void background_world(const void *ctx, float px, float py,
+			     float world[3])
+{
+	pixel_ray(ctx, px, py, world);
+	for (int k = 0; k < 3; k++)
+		world[k] *= BACKGROUND_MM;
 }
 
 /* Smooth random displacement of the skin, interpolated on a coarse grid. */
@@ -218,13 +292,11 @@ static uint8_t *find_empty_blocks(const struct pv_scene_desc *d,
 		return NULL;
 	for (int by = 0; by < bh; by++) {
 		for (int bx = 0; bx < *bw; bx++) {
-			float x = ((bx + 0.5f) * CULL_PX - o->width * 0.5f) *
-				  pl->mm_per_px;
-			float y = -((by + 0.5f) * CULL_PX - o->height * 0.5f) *
-				  pl->mm_per_px;
 			struct pv_hand_hit hit;
-			float u, v, dist;
+			float world[3], x, y, u, v, dist;
 
+			target_point(pl, (bx + 0.5f) * CULL_PX,
+				     (by + 0.5f) * CULL_PX, world, &x, &y);
 			to_hand(pl, x, y, &u, &v);
 			if (d->target == PV_TARGET_PHOTO) {
 				dist = sheet_dist(h, u, v);
@@ -255,31 +327,31 @@ static int compose(const struct pv_scene_desc *d, const struct pv_optics *o,
 	if (!empty)
 		return -ENOMEM;
 	if (pv_irradiance_grid_init(&lit_target, leds, o->width, o->height,
-				    pl->mm_per_px, pl->distance_mm)) {
+				    target_world, pl)) {
 		free(empty);
 		return -ENOMEM;
 	}
 	if (pv_irradiance_grid_init(&lit_background, leds, o->width, o->height,
-				    pl->mm_per_px * BACKGROUND_MM /
-					    pl->distance_mm,
-				    BACKGROUND_MM)) {
+				    background_world, pl)) {
 		pv_irradiance_grid_free(&lit_target);
 		free(empty);
 		return -ENOMEM;
 	}
 	for (unsigned int py = 0; py < o->height; py++) {
-		float y = -((py + 0.5f) - o->height * 0.5f) * pl->mm_per_px;
 		const uint8_t *empty_row = empty + (size_t)(py / CULL_PX) * bw;
 
 		for (unsigned int px = 0; px < o->width; px++) {
-			float x = ((px + 0.5f) - o->width * 0.5f) * pl->mm_per_px;
 			size_t i = (size_t)py * o->width + px;
+			float world[3], x, y;
 			struct surface s = { 0, 0, 0, 0, 0 };
-			float room = pv_ambient_background(
-				(px + 0.5f) / o->width, (py + 0.5f) / o->height);
+			float room = d->ambient > 0 ?
+				pv_ambient_background((px + 0.5f) / o->width,
+						      (py + 0.5f) / o->height) : 0;
 
-			if (!empty_row[px / CULL_PX])
+			if (!empty_row[px / CULL_PX]) {
+				target_point(pl, px + 0.5f, py + 0.5f, world, &x, &y);
 				see_surface(d, h, &hp, pl, x, y, &s);
+			}
 			for (unsigned int b = 0; b < o->nbanks; b++) {
 				float fg = 0, bg = 0;
 

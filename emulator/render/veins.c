@@ -47,7 +47,7 @@ struct grower {
 	int scanned;	/* nodes already compared with every attractor */
 };
 
-/* Where veins may grow: palm body and the proximal third of each finger. */
+/* Where veins may grow: palm body and the proximal 40 % of each digit. */
 static int in_vein_domain(const struct pv_hand *hand, float u, float v)
 {
 	if (pv_hand_palm_dist(hand, u, v) < -3.0f && v > -hand->palm_hh - 30.0f)

@@ -4,8 +4,13 @@
  * rejected line leaves the emulator as it was.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "../../emulator/control.h"
 
@@ -112,6 +117,75 @@ START_TEST(test_scenario_lines)
 }
 END_TEST
 
+static void send_text(int fd, const char *text)
+{
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+}
+
+/* Reads until @n newlines arrived; returns the bytes read. */
+static size_t read_lines(int fd, char *buf, size_t size, unsigned int n)
+{
+	size_t used = 0;
+	unsigned int lines = 0;
+	ssize_t got;
+
+	while (lines < n && used + 1 < size) {
+		got = read(fd, buf + used, size - 1 - used);
+		ck_assert_int_gt(got, 0);
+		for (ssize_t i = 0; i < got; i++)
+			lines += buf[used + i] == '\n';
+		used += (size_t)got;
+	}
+	buf[used] = '\0';
+	return used;
+}
+
+START_TEST(test_socket_round_trip)
+{
+	char path[] = "/tmp/pv-ctl-XXXXXX";
+	char sock_path[64], reply[512], junk[2000];
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	snprintf(sock_path, sizeof(sock_path), "%s/ctl", path);
+	ck_assert_int_eq(emu_signals_init(), 0);
+	emu.control_fd = control_listen(sock_path, &emu.log);
+	ck_assert_int_ge(emu.control_fd, 0);
+	ck_assert_int_eq(stat(sock_path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(emu_thread_start(&emu, &emu.control_thread,
+					  emu_control_main), 0);
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(addr.sun_path, sock_path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	/* several commands in one write, the last split over two writes */
+	send_text(fd, "palm 2 dist=90\nglare 9\ncorrupt-");
+	send_text(fd, "every 5\n");
+	read_lines(fd, reply, sizeof(reply), 3);
+	ck_assert_str_eq(reply, "ok\nerror: 1:7: glare out of range 0..1\nok\n");
+	/* an overlong line is refused and the connection keeps working */
+	memset(junk, 'x', sizeof(junk));
+	ck_assert_int_eq(write(fd, junk, sizeof(junk)), (int)sizeof(junk));
+	send_text(fd, "\nstatus\n");
+	read_lines(fd, reply, sizeof(reply), 2);
+	ck_assert_msg(strstr(reply, "error: 1:1025: line longer than 1024 bytes\n"
+			     "ok enabled=0 ") == reply, "got '%s'", reply);
+	close(fd);
+
+	pthread_mutex_lock(&emu.lock);
+	ck_assert_uint_eq(emu.corrupt_every, 5);
+	emu.stopping = true;
+	pthread_mutex_unlock(&emu.lock);
+	emu_thread_join(&emu.control_thread);
+	close(emu.control_fd);
+	unlink(sock_path);
+	rmdir(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("emu_control");
@@ -124,6 +198,7 @@ int main(void)
 	tcase_add_test(tc, test_forced_faults);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_scenario_lines);
+	tcase_add_test(tc, test_socket_round_trip);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

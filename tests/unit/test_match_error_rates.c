@@ -56,9 +56,10 @@ START_TEST(det_svg_written)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	ck_assert_int_eq(det_write_svg(f, "test", &c, 1, &imp), 0);
+	ck_assert_int_eq(det_write_svg(f, "data <&> set", &c, 1, &imp), 0);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "<svg"));
+	ck_assert_ptr_nonnull(strstr(buf, "data &lt;&amp;&gt; set"));
 	ck_assert_ptr_nonnull(strstr(buf, "<polyline"));
 	ck_assert_ptr_nonnull(strstr(buf, "</svg>"));
 	free(buf);

@@ -31,6 +31,18 @@ static float seg_dist(float px, float py, const struct capsule *c)
 	return hypotf(px - c->ax - t * ex, py - c->ay - t * ey);
 }
 
+/* Skin: vein-like waves in three directions plus pixel noise, so that
+ * focus and motion measures have texture in every direction. */
+static uint8_t skin(int x, int y, float hx, float hy)
+{
+	uint32_t hash = (uint32_t)x * 73856093u ^ (uint32_t)y * 19349663u;
+
+	hash = (hash ^ (hash >> 13)) * 0x5bd1e995u;
+	return (uint8_t)(150 + 15 * sinf((hx + hy) * 0.4f) +
+			 15 * sinf(hx * 0.5f - hy * 0.15f) + 12 * sinf(hy * 0.35f) +
+			 (int)((hash >> 24) % 17) - 8);
+}
+
 /*
  * A bright hand on a dark, slightly noisy background, fingers up at
  * rotation 0 (+ is counter-clockwise on screen). @spread 0 closes the
@@ -67,13 +79,12 @@ static void draw_hand(uint8_t *px, float cx, float cy, float rot_deg, float scal
 
 			for (int p = 0; p < np; p++)
 				if (seg_dist(hx, hy, &parts[p]) <= parts[p].r) {
-					v = (uint8_t)(150 + 30 * sinf((hx + hy) * 0.4f) +
-						      10 * sinf(hx * 1.3f));
+					v = skin(x, y, hx, hy);
 					break;
 				}
 			/* The arm leaves the frame at the bottom of the hand. */
 			if (fabsf(hx) < 45 && hy > 40)
-				v = (uint8_t)(150 + 30 * sinf((hx + hy) * 0.4f));
+				v = skin(x, y, hx, hy);
 			px[(size_t)y * W + x] = v;
 		}
 }
@@ -110,7 +121,7 @@ START_TEST(roi_follows_rotation)
 
 	draw_hand(px, 384, 330, rot, 1.5f, 1.0f);
 	ck_assert_int_eq(extract(px, roi, &st), 0);
-	ck_assert_msg(angle_diff(roi->geom.angle_deg - ref->geom.angle_deg, rot) < 4,
+	ck_assert_msg(angle_diff(roi->geom.angle_deg - ref->geom.angle_deg, rot) < 2,
 		      "rotation %.0f turned the ROI by %.1f", rot,
 		      roi->geom.angle_deg - ref->geom.angle_deg);
 	ck_assert_float_lt(fabsf(roi->geom.side_px - ref->geom.side_px),
@@ -153,9 +164,108 @@ START_TEST(closed_fingers_use_principal_axis)
 
 	draw_hand(px, 384, 330, -20, 1.5f, 0.0f);
 	ck_assert_int_eq(extract(px, roi, &st), 0);
-	ck_assert_msg(angle_diff(roi->geom.angle_deg, -20) < 12,
+	ck_assert_msg(angle_diff(roi->geom.angle_deg, -20) < 5,
 		      "closed hand at -20 gave %.1f", roi->geom.angle_deg);
 	free(px);
+	free(roi);
+}
+END_TEST
+
+/* A saturated glare spot overlapping the hand's edge leaves the pose alone. */
+START_TEST(glare_touching_hand_is_ignored)
+{
+	uint8_t *px = malloc(W * H);
+	struct pv_roi *ref = malloc(sizeof(*ref)), *roi = malloc(sizeof(*roi));
+	enum pv_roi_status st;
+	int valid = 0;
+
+	draw_hand(px, 384, 330, 5, 1.5f, 1.0f);
+	ck_assert_int_eq(extract(px, ref, &st), 0);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			if (hypotf((float)x - 480, (float)y - 360) < 40)
+				px[y * W + x] = 255;
+	ck_assert_int_eq(extract(px, roi, &st), 0);
+	ck_assert_float_lt(angle_diff(roi->geom.angle_deg, ref->geom.angle_deg), 2);
+	ck_assert_float_lt(fabsf(roi->geom.side_px - ref->geom.side_px),
+			   0.05f * ref->geom.side_px);
+	/* The glare spot's pixels are not offered as palm. */
+	for (int i = 0; i < PV_ROI_SIZE * PV_ROI_SIZE; i++)
+		valid += roi->valid[i];
+	ck_assert_int_lt(valid, PV_ROI_SIZE * PV_ROI_SIZE);
+	free(px);
+	free(ref);
+	free(roi);
+}
+END_TEST
+
+/* Fingertips cut off by the top edge: the valleys are still there. */
+START_TEST(fingers_cut_by_frame_edge)
+{
+	uint8_t *px = malloc(W * H);
+	struct pv_roi *ref = malloc(sizeof(*ref)), *roi = malloc(sizeof(*roi));
+	enum pv_roi_status st;
+
+	draw_hand(px, 384, 330, 0, 1.5f, 1.0f);
+	ck_assert_int_eq(extract(px, ref, &st), 0);
+	/* Move the hand up until the fingers leave the frame. */
+	draw_hand(px, 384, 250, 0, 1.5f, 1.0f);
+	ck_assert_int_eq(extract(px, roi, &st), 0);
+	ck_assert_float_lt(angle_diff(roi->geom.angle_deg, ref->geom.angle_deg), 2);
+	ck_assert_float_lt(fabsf(roi->geom.cy - (ref->geom.cy - 80)), 6);
+	ck_assert_float_lt(fabsf(roi->geom.cx - ref->geom.cx), 6);
+	free(px);
+	free(ref);
+	free(roi);
+}
+END_TEST
+
+static void box_blur(uint8_t *px, int dx, int dy, int len)
+{
+	uint8_t *copy = malloc(W * H);
+
+	memcpy(copy, px, W * H);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			int sum = 0, n = 0;
+
+			for (int k = -len / 2; k <= len / 2; k++) {
+				int xx = x + k * dx, yy = y + k * dy;
+
+				if (xx >= 0 && yy >= 0 && xx < W && yy < H) {
+					sum += copy[yy * W + xx];
+					n++;
+				}
+			}
+			px[y * W + x] = (uint8_t)(sum / n);
+		}
+	free(copy);
+}
+
+/* Defocus lowers sharpness; blur along one direction lowers motion. */
+START_TEST(quality_sees_blur)
+{
+	uint8_t *px = malloc(W * H);
+	struct pv_roi *sharp = malloc(sizeof(*sharp)), *roi = malloc(sizeof(*roi));
+	enum pv_roi_status st;
+
+	draw_hand(px, 384, 330, 0, 1.5f, 1.0f);
+	ck_assert_int_eq(extract(px, sharp, &st), 0);
+	box_blur(px, 1, 0, 9);
+	box_blur(px, 0, 1, 9);
+	extract(px, roi, &st);
+	ck_assert_msg(roi->quality.sharpness < 0.7f * sharp->quality.sharpness,
+		      "defocus: sharpness %.2f vs %.2f", roi->quality.sharpness,
+		      sharp->quality.sharpness);
+	ck_assert_uint_lt(roi->quality.score, sharp->quality.score);
+
+	draw_hand(px, 384, 330, 0, 1.5f, 1.0f);
+	box_blur(px, 1, 0, 11);
+	extract(px, roi, &st);
+	ck_assert_msg(roi->quality.motion < 0.7f * sharp->quality.motion,
+		      "motion: %.2f vs %.2f", roi->quality.motion, sharp->quality.motion);
+	free(px);
+	free(sharp);
 	free(roi);
 }
 END_TEST
@@ -333,6 +443,9 @@ static Suite *roi_suite(void)
 	tcase_add_loop_test(tc, roi_follows_rotation, 0, 7);
 	tcase_add_test(tc, roi_follows_scale);
 	tcase_add_test(tc, closed_fingers_use_principal_axis);
+	tcase_add_test(tc, glare_touching_hand_is_ignored);
+	tcase_add_test(tc, fingers_cut_by_frame_edge);
+	tcase_add_test(tc, quality_sees_blur);
 	tcase_add_test(tc, empty_frame_has_no_hand);
 	tcase_add_test(tc, saturated_hand_is_too_bright);
 	tcase_add_test(tc, far_hand_is_too_small);

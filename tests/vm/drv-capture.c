@@ -18,6 +18,12 @@
  *     sequence s with (s + 1) % N == 0) is flagged V4L2_BUF_FLAG_ERROR,
  *     and at least one such frame was seen.
  * It prints one summary line of counters, for scripts and benchmarks.
+ *
+ *   drv-capture -E -d /dev/video0 [-n events] [-w timeout_s]
+ *
+ * waits, without streaming, for palm-distance V4L2_EVENT_CTRL events and
+ * prints them. When the sensor is unplugged meanwhile, it checks that the
+ * open handle now gets ENODEV and exits 0 after printing "device gone".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +73,7 @@ struct options {
 	unsigned int corrupt_every;
 	unsigned int truncate_every;
 	unsigned int timeout_s;
+	bool events;
 };
 
 struct counters {
@@ -225,7 +232,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: drv-capture -d VIDEO [-m META] [-n FRAMES] [-r REF_PATTERN -k VARIANTS]\n"
-		"                   [-c CORRUPT_EVERY] [-t TRUNCATE_EVERY] [-o OUT] [-w TIMEOUT_S]\n");
+		"                   [-c CORRUPT_EVERY] [-t TRUNCATE_EVERY] [-o OUT] [-w TIMEOUT_S]\n"
+		"       drv-capture -E -d VIDEO [-n EVENTS] [-w TIMEOUT_S]\n");
 	exit(2);
 }
 
@@ -236,8 +244,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->frames = 100;
 	o->timeout_s = 30;
-	while ((opt = getopt(argc, argv, "d:m:n:r:k:c:t:o:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:m:n:r:k:c:t:o:w:E")) != -1) {
 		switch (opt) {
+		case 'E':
+			o->events = true;
+			break;
 		case 'd':
 			o->video = optarg;
 			break;
@@ -379,6 +390,54 @@ static void check_frame(const struct options *o, const struct refs *r,
 	c->compared++;
 }
 
+/* -E: palm-distance events, or the device going away under an open handle */
+static int wait_events(const struct options *o)
+{
+	struct v4l2_event_subscription sub = {
+		.type = V4L2_EVENT_CTRL, .id = V4L2_CID_PALMVEIN_DISTANCE,
+	};
+	struct v4l2_capability cap;
+	unsigned int seen = 0;
+	time_t end = time(NULL) + (time_t)o->timeout_s;
+	int fd, ret;
+
+	fd = open(o->video, O_RDWR | O_NONBLOCK);
+	if (fd < 0 || xioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &sub)) {
+		fprintf(stderr, "drv-capture: %s: %s\n", o->video, strerror(errno));
+		return 1;
+	}
+	while (seen < o->frames && time(NULL) < end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+		struct v4l2_event ev;
+
+		if (poll(&pfd, 1, 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd.revents & (POLLERR | POLLHUP)) {
+			ret = xioctl(fd, VIDIOC_QUERYCAP, &cap);
+			close(fd);
+			if (ret != -ENODEV) {
+				fprintf(stderr, "drv-capture: after unplug QUERYCAP gave %d, not -ENODEV\n",
+					ret);
+				return 1;
+			}
+			printf("device gone: ENODEV after %u events\n", seen);
+			return 0;
+		}
+		if (!(pfd.revents & POLLPRI) ||
+		    xioctl(fd, VIDIOC_DQEVENT, &ev))
+			continue;
+		if (ev.type == V4L2_EVENT_CTRL &&
+		    ev.id == V4L2_CID_PALMVEIN_DISTANCE) {
+			printf("event: distance=%d changes=0x%x\n",
+			       ev.u.ctrl.value, ev.u.ctrl.changes);
+			seen++;
+		}
+	}
+	close(fd);
+	printf("events=%u\n", seen);
+	return seen < o->frames;
+}
+
 int main(int argc, char **argv)
 {
 	static struct meta_slot ring[META_RING];
@@ -393,6 +452,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	parse_options(argc, argv, &o);
+	if (o.events)
+		return wait_events(&o);
 	ret = load_refs(&o, &refs);
 	if (ret)
 		return 1;
@@ -429,7 +490,6 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (pfd.revents & (POLLERR | POLLHUP)) {
-			fprintf(stderr, "drv-capture: device gone\n");
 			ret = -ENODEV;
 			break;
 		}
@@ -480,6 +540,10 @@ int main(int argc, char **argv)
 		     c.compared);
 
 out:
+	if (ret < 0 && ret != -ENODEV && ret != -ETIMEDOUT)
+		fprintf(stderr, "drv-capture: %s\n", strerror(-ret));
+	else if (ret == -ENODEV)
+		fprintf(stderr, "drv-capture: device gone: %s\n", strerror(ENODEV));
 	printf("frames=%u good=%u errors=%u injected_flagged=%u compared=%u gaps=%u meta_missing=%u failures=%u\n",
 	       c.frames, c.good, c.errors, c.injected_flagged, c.compared,
 	       c.gaps, c.missing, c.failures);

@@ -97,6 +97,19 @@ static double axis(double rate)
 	return (log10(rate < floor_rate ? floor_rate : rate) + DECADES) / DECADES;
 }
 
+/* Text content for SVG: a title is a path, which may hold '&' or '<'. */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
 int det_write_svg(FILE *f, const char *title, const struct det_curve *curves,
 		  size_t n, const struct score_list *imp)
 {
@@ -104,8 +117,10 @@ int det_write_svg(FILE *f, const char *title, const struct det_curve *curves,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"font-family=\"sans-serif\" font-size=\"12\">\n",
 		PLOT_W + 2 * MARGIN, PLOT_H + 2 * MARGIN);
-	fprintf(f, "<text x=\"%d\" y=\"20\" text-anchor=\"middle\">%s</text>\n",
-		MARGIN + PLOT_W / 2, title);
+	fprintf(f, "<text x=\"%d\" y=\"20\" text-anchor=\"middle\">",
+		MARGIN + PLOT_W / 2);
+	put_escaped(f, title);
+	fputs("</text>\n", f);
 	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 		"fill=\"none\" stroke=\"black\"/>\n", MARGIN, MARGIN, PLOT_W, PLOT_H);
 	for (int d = 0; d <= DECADES; d++) {

@@ -75,12 +75,15 @@ static int extract_image(const char *path, struct pv_template *t,
 	}
 	ret = pv_extract(&img, t, roi, &status);
 	pv_image_free(&img);
-	if (ret == -EAGAIN)
+	if (ret == -EAGAIN) {
 		*why = pv_roi_status_str(status);
-	else if (ret == -ENODATA)
+	} else if (ret == -ENODATA) {
+		/* A palm, but nothing in it to match: no usable palm either. */
 		*why = "too few usable vein cells in the palm region";
-	else if (ret)
+		ret = -EAGAIN;
+	} else if (ret) {
 		*why = strerror(-ret);
+	}
 	return ret;
 }
 
@@ -136,7 +139,7 @@ int cmd_extract(int argc, char **argv)
 		return 1;
 	}
 	ret = extract_image(argv[optind], &t, roi, &why);
-	if (ret == -EAGAIN || ret == -ENODATA) {
+	if (ret == -EAGAIN) {
 		fprintf(stderr, "palmctl: %s: no usable palm: %s\n", argv[optind], why);
 		ret = EXIT_NO_PALM;
 		goto out;

@@ -27,8 +27,8 @@ int load_template(const char *path, struct pv_template *t);
 
 /*
  * Reads, decodes and extracts one image. On failure returns the negative
- * errno of the step that failed (-EAGAIN/-ENODATA: no usable palm) and
- * points *why at a sentence saying why.
+ * errno of the step that failed (-EAGAIN: no usable palm; anything else:
+ * the file or the image is bad) and points *why at a sentence saying why.
  */
 int palmctl_extract_image(const char *path, struct pv_template *t,
 			  const char **why);

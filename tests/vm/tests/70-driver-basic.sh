@@ -175,6 +175,16 @@ check compliance-meta compliance -d "$meta"
 check compliance-meta-streaming compliance_streaming "$meta"
 
 check emulator-stops vm_emu_stop cam
+
+# A palm that comes and goes: proximity events reach V4L2_EVENT_CTRL
+# subscribers of the distance control, without streaming.
+printf 'none\nat 1s palm 3 dist=100\nat 3s none\nwait 1s\nloop\n' \
+	>"$VM_RUN/comego.scenario"
+check events-enumerates vm_emu_up ev "$(vm_first_udc)" 1 --speed super \
+	--serial PV-70 --scenario "$VM_RUN/comego.scenario"
+check events-node drv_wait_node PV-70
+check distance-events drv-capture -E -d "$(drv_node PV-70)" -n 2 -w 60
+check events-emulator-stops vm_emu_stop ev
 check nodes-gone sh -c "! ls /sys/class/video4linux/video* 2>/dev/null"
 check driver-unloads vm_unload_module palmvein
 vm_usb_teardown
