@@ -84,7 +84,9 @@ check emulator-stops vm_emu_stop bench
 vm_usb_teardown
 EOF
 
+# run-vm.sh owns $out (it may recreate it): keep the log beside it.
+log=$out.log
 "$repo/tests/vm/run-vm.sh" --kernel "$kernel" --module --build "$repo/$build" \
 	--label "bench-driver-$kernel" --out "$out" --script "$guest" |
-	tee "$out/run.log" | grep -E '^(bench:|PASS|FAIL)' || true
-grep -q '^bench: frames_good=' "$out/run.log"
+	tee "$log" | grep -E '^(bench:|PASS|FAIL)' || true
+grep -q '^bench: frames_good=' "$log"

@@ -249,11 +249,13 @@ int main(int argc, char **argv)
 	struct pv_compare_kernel kernels[4];
 	int nkernels = pv_compare_kernels(kernels, 4);
 	pv_compare_fn chosen = probe->compare;
+	pv_scan_fn chosen_scan = probe->scan;
 
 	for (int k = 0; k < nkernels; k++) {
 		double rate = 0;
 
 		probe->compare = kernels[k].fn;
+		probe->scan = kernels[k].scan;
 		for (int rep = 0; rep < REPEATS; rep++) {
 			t0 = now_s();
 			for (int i = 0; i < ROUNDS_1TO1 / 4; i++) {
@@ -266,6 +268,7 @@ int main(int argc, char **argv)
 		       kernels[k].name, rate, rate / naive);
 	}
 	probe->compare = chosen;
+	probe->scan = chosen_scan;
 	printf("  exhaustive search, %d alignments     %12.0f cmp/s  (coarse-to-fine is %.0fx faster)\n",
 	       PV_VARIANTS, exhaustive, coarse / exhaustive);
 	printf("  probe preparation                      %12.1f us\n", prep * 1e6);

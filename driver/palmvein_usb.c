@@ -375,9 +375,15 @@ static void palmvein_resume_work(struct work_struct *work)
 		dev_err(&dev->intf->dev, "restoring controls failed: %d\n", ret);
 
 	ret = palmvein_stream_resume(dev);
-	if (ret)
+	if (ret) {
 		dev_err(&dev->intf->dev, "restarting the stream failed: %d\n",
 			ret);
+		/* Tell streaming clients (EIO, POLLERR) rather than stall them. */
+		if (vb2_is_streaming(&dev->queue.vb2))
+			vb2_queue_error(&dev->queue.vb2);
+		if (vb2_is_streaming(&dev->meta_queue.vb2))
+			vb2_queue_error(&dev->meta_queue.vb2);
+	}
 }
 
 static int palmvein_resume(struct usb_interface *intf)

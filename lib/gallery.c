@@ -12,9 +12,9 @@
 
 /*
  * Entries whose best coarse translation costs more than this skip the rest
- * of the search and report their (low) coarse score. On polyu-nir-roi the
- * first genuine pairs are cut short below 0.38, while at 0.42 seven impostor
- * pairs in ten are (bench-features, docs/benchmarks.md): a margin for
+ * of the search and report their (low) coarse score. On polyu-nir-roi no
+ * genuine pair is cut short even at 0.34, while at 0.42 over half of the
+ * impostor pairs are (bench-features, docs/benchmarks.md): a margin for
  * harder captures.
  */
 #define PREFILTER_COST 0.42f

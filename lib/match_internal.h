@@ -6,6 +6,7 @@
 #ifndef PALMVEIN_MATCH_INTERNAL_H
 #define PALMVEIN_MATCH_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <palmvein/match.h>
@@ -54,10 +55,16 @@ struct pv_tally {
 
 typedef struct pv_tally (*pv_compare_fn)(const struct pv_row *a,
 					  const struct pv_row *b, int rows);
+/* @n comparisons of @b against a, a + stride, a + 2 stride...: one call
+ * for a row of the translation lattice. */
+typedef void (*pv_scan_fn)(const struct pv_row *a, ptrdiff_t stride,
+			   const struct pv_row *b, int rows, int n,
+			   struct pv_tally *out);
 
 struct pv_probe {
 	uint32_t key_id;		/* 0: plain probe */
 	pv_compare_fn compare;		/* popcount kernel for this CPU */
+	pv_scan_fn scan;		/* the same, batched */
 	float weight[PV_GRID * PV_GRID + 1];	/* see match.c */
 	struct pv_packed variant[PV_VARIANTS];
 };
@@ -86,13 +93,18 @@ void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 struct pv_tally pv_compare_scalar(const struct pv_row *a, const struct pv_row *b,
 				  int rows);
 
+void pv_scan_scalar(const struct pv_row *a, ptrdiff_t stride,
+		    const struct pv_row *b, int rows, int n, struct pv_tally *out);
+
 struct pv_compare_kernel {
 	const char *name;
 	pv_compare_fn fn;
+	pv_scan_fn scan;
 };
 
 /* The kernels this CPU runs, fastest first; returns how many (<= @max). */
 int pv_compare_kernels(struct pv_compare_kernel *out, int max);
 pv_compare_fn pv_compare_best(void);
+struct pv_compare_kernel pv_kernel_best(void);
 
 #endif /* PALMVEIN_MATCH_INTERNAL_H */

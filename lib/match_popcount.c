@@ -7,6 +7,7 @@
  * thermometer code, so differing bits = orientation steps apart).
  */
 #include <immintrin.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "match_internal.h"
@@ -44,6 +45,13 @@ struct pv_tally pv_compare_scalar(const struct pv_row *a, const struct pv_row *b
 	return compare_rows(a, b, rows);
 }
 
+void pv_scan_scalar(const struct pv_row *a, ptrdiff_t stride,
+		    const struct pv_row *b, int rows, int n, struct pv_tally *out)
+{
+	for (int k = 0; k < n; k++)
+		out[k] = compare_rows(a + k * stride, b, rows);
+}
+
 /* The same loop, with the POPCNT instruction instead of a libgcc call. */
 __attribute__((target("popcnt"))) static struct pv_tally
 compare_popcnt(const struct pv_row *a, const struct pv_row *b, int rows)
@@ -51,13 +59,22 @@ compare_popcnt(const struct pv_row *a, const struct pv_row *b, int rows)
 	return compare_rows(a, b, rows);
 }
 
+__attribute__((target("popcnt"))) static void
+scan_popcnt(const struct pv_row *a, ptrdiff_t stride, const struct pv_row *b,
+	    int rows, int n, struct pv_tally *out)
+{
+	for (int k = 0; k < n; k++)
+		out[k] = compare_rows(a + k * stride, b, rows);
+}
+
 /*
  * Four rows per 512-bit vector. In each 128-bit lane the mask dword is
  * broadcast over the lane, so one per-dword popcount yields the distance in
  * dwords 0..2 and the overlap in dword 3.
  */
-__attribute__((target("avx512f,avx512vpopcntdq"))) static struct pv_tally
-compare_avx512(const struct pv_row *a, const struct pv_row *b, int rows)
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline
+struct pv_tally compare_avx512_rows(const struct pv_row *a, const struct pv_row *b,
+				    int rows)
 {
 	const __m512i mask_dword = _mm512_set_epi32(-1, 0, 0, 0, -1, 0, 0, 0,
 						    -1, 0, 0, 0, -1, 0, 0, 0);
@@ -85,14 +102,28 @@ compare_avx512(const struct pv_row *a, const struct pv_row *b, int rows)
 	return t;
 }
 
+__attribute__((target("avx512f,avx512vpopcntdq"))) static struct pv_tally
+compare_avx512(const struct pv_row *a, const struct pv_row *b, int rows)
+{
+	return compare_avx512_rows(a, b, rows);
+}
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+scan_avx512(const struct pv_row *a, ptrdiff_t stride, const struct pv_row *b,
+	    int rows, int n, struct pv_tally *out)
+{
+	for (int k = 0; k < n; k++)
+		out[k] = compare_avx512_rows(a + k * stride, b, rows);
+}
+
 /*
  * Two rows per 256-bit vector for CPUs with AVX2 but no AVX-512 popcount:
  * bytes counted with a nibble table (pshufb), summed per dword with two
  * multiply-adds; dwords 0..2 of each row hold distance bits, dword 3 the
  * overlap, as in the AVX-512 kernel.
  */
-__attribute__((target("avx2"))) static struct pv_tally
-compare_avx2(const struct pv_row *a, const struct pv_row *b, int rows)
+__attribute__((target("avx2"), always_inline)) static inline struct pv_tally
+compare_avx2_rows(const struct pv_row *a, const struct pv_row *b, int rows)
 {
 	const __m256i nibble_count = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3,
 						      1, 2, 2, 3, 2, 3, 3, 4,
@@ -131,6 +162,20 @@ compare_avx2(const struct pv_row *a, const struct pv_row *b, int rows)
 	return t;
 }
 
+__attribute__((target("avx2"))) static struct pv_tally
+compare_avx2(const struct pv_row *a, const struct pv_row *b, int rows)
+{
+	return compare_avx2_rows(a, b, rows);
+}
+
+__attribute__((target("avx2"))) static void
+scan_avx2(const struct pv_row *a, ptrdiff_t stride, const struct pv_row *b,
+	  int rows, int n, struct pv_tally *out)
+{
+	for (int k = 0; k < n; k++)
+		out[k] = compare_avx2_rows(a + k * stride, b, rows);
+}
+
 int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 {
 	int n = 0;
@@ -138,20 +183,29 @@ int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 	__builtin_cpu_init();
 	if (n < max && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512vpopcntdq"))
-		out[n++] = (struct pv_compare_kernel){ "avx512-vpopcntdq", compare_avx512 };
+		out[n++] = (struct pv_compare_kernel){
+			"avx512-vpopcntdq", compare_avx512, scan_avx512 };
 	if (n < max && __builtin_cpu_supports("avx2"))
-		out[n++] = (struct pv_compare_kernel){ "avx2", compare_avx2 };
+		out[n++] = (struct pv_compare_kernel){
+			"avx2", compare_avx2, scan_avx2 };
 	if (n < max && __builtin_cpu_supports("popcnt"))
-		out[n++] = (struct pv_compare_kernel){ "popcnt", compare_popcnt };
+		out[n++] = (struct pv_compare_kernel){
+			"popcnt", compare_popcnt, scan_popcnt };
 	if (n < max)
-		out[n++] = (struct pv_compare_kernel){ "generic", pv_compare_scalar };
+		out[n++] = (struct pv_compare_kernel){
+			"generic", pv_compare_scalar, pv_scan_scalar };
 	return n;
 }
 
 pv_compare_fn pv_compare_best(void)
 {
+	return pv_kernel_best().fn;
+}
+
+struct pv_compare_kernel pv_kernel_best(void)
+{
 	struct pv_compare_kernel k;
 
 	pv_compare_kernels(&k, 1);
-	return k.fn;
+	return k;
 }

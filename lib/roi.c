@@ -26,6 +26,14 @@
 #define GAP_MIN_DEPTH 0.45f
 /* The fingertip between two gaps reaches at least this far past them. */
 #define FINGERTIP_MIN_HEIGHT 0.5f
+/*
+ * Both limits when the frame edge cuts the fingers: the hull edge then runs
+ * along the frame edge, and what the frame shows of a gap and of the finger
+ * beside it is only the part below the edge (a hand held high shows its
+ * valleys a few pixels from the top of the frame).
+ */
+#define CUT_GAP_MIN_DEPTH 0.15f
+#define CUT_FINGERTIP_MIN_HEIGHT 0.15f
 
 #define MIN_ROI_SIDE_PX 40.0f
 
@@ -247,6 +255,7 @@ static uint32_t find_gaps(const struct pv_image *img, const struct pv_hand *hand
 		float ex = pts[b].x - ax, ey = pts[b].y - ay;
 		float len = sqrtf(ex * ex + ey * ey), best = 0;
 		uint32_t deepest = a;
+		const bool cut = on_border(hand, pts[a]) && on_border(hand, pts[b]);
 
 		if (len < 1.0f)
 			continue;
@@ -258,7 +267,8 @@ static uint32_t find_gaps(const struct pv_image *img, const struct pv_hand *hand
 				deepest = j;
 			}
 		}
-		if (best < min_depth || on_border(hand, pts[deepest]))
+		if (best < (cut ? CUT_GAP_MIN_DEPTH * hand->palm_radius : min_depth) ||
+		    on_border(hand, pts[deepest]))
 			continue;
 		valley_point(pts, n, a, b, best, &gaps[ngaps]);
 		gaps[ngaps].start = a;
@@ -277,12 +287,13 @@ static uint32_t find_gaps(const struct pv_image *img, const struct pv_hand *hand
 /* How far the outline between contour indices @from and @to reaches beyond
  * the line through them, on the side away from the palm centre. */
 static float fingertip_height(const struct pv_hand *hand, const struct point *pts,
-			      uint32_t n, uint32_t from, uint32_t to)
+			      uint32_t n, uint32_t from, uint32_t to, bool *cut)
 {
 	float ax = pts[from].x, ay = pts[from].y;
 	float ex = pts[to].x - ax, ey = pts[to].y - ay;
 	float len = sqrtf(ex * ex + ey * ey), best = 0, palm_side;
 
+	*cut = false;
 	if (len < 1.0f)
 		return 0;
 	palm_side = ex * (hand->palm_y - ay) - ey * (hand->palm_x - ax);
@@ -291,8 +302,20 @@ static float fingertip_height(const struct pv_hand *hand, const struct point *pt
 
 		if (s * palm_side < 0 && fabsf(s) / len > best)
 			best = fabsf(s) / len;
+		*cut |= on_border(hand, pts[j]);
 	}
 	return best;
+}
+
+/* The finger between two gaps is long enough, or runs out of the frame. */
+static bool fingertip_between(const struct pv_hand *hand, const struct point *pts,
+			      uint32_t n, uint32_t from, uint32_t to)
+{
+	bool cut;
+	float height = fingertip_height(hand, pts, n, from, to, &cut);
+
+	return height >= (cut ? CUT_FINGERTIP_MIN_HEIGHT : FINGERTIP_MIN_HEIGHT) *
+			 hand->palm_radius;
 }
 
 /*
@@ -322,7 +345,51 @@ static uint32_t thumb_gap(const struct pv_hand *hand, const struct defect *gaps,
 
 struct valley_line {
 	float ax, ay, bx, by;	/* outer gaps' valley points, working px */
+	float side_x, side_y;	/* where the narrow gaps lie from the palm */
 };
+
+/* Finger gaps are slots, narrower than deep; the thumb gap is wider and
+ * the gap between thumb and wrist wider still. */
+#define SLOT_MAX_OPENING 1.5f
+
+/*
+ * Which way the finger gaps lie from the palm centre: the sum of the
+ * directions to the narrow gaps, weighted by depth. Fingers run out of the
+ * frame as often as the arm does, but only the finger side has slots.
+ */
+static void gap_side(const struct pv_hand *hand, const struct defect *gaps,
+		     uint32_t ngaps, struct valley_line *line)
+{
+	line->side_x = line->side_y = 0;
+	for (uint32_t i = 0; i < ngaps; i++) {
+		float dx = gaps[i].vx - hand->palm_x, dy = gaps[i].vy - hand->palm_y;
+		float len = hypotf(dx, dy);
+
+		if (gaps[i].opening > SLOT_MAX_OPENING || len < 1.0f)
+			continue;
+		line->side_x += gaps[i].depth * dx / len;
+		line->side_y += gaps[i].depth * dy / len;
+	}
+}
+
+/*
+ * The finger valleys lie at about one distance from the palm centre; the
+ * thumb valley lies much nearer (when a gap goes unseen, the thumb gap can
+ * otherwise join the triple).
+ */
+#define VALLEY_MIN_LEVEL 0.6f
+
+static bool level_valleys(const struct pv_hand *hand, const struct defect *const g[3])
+{
+	float d[3], far = 0, near = INFINITY;
+
+	for (int k = 0; k < 3; k++) {
+		d[k] = hypotf(g[k]->vx - hand->palm_x, g[k]->vy - hand->palm_y);
+		far = fmaxf(far, d[k]);
+		near = fminf(near, d[k]);
+	}
+	return near >= VALLEY_MIN_LEVEL * far;
+}
 
 /*
  * Picks the three consecutive gaps between the four fingers: evenly spaced,
@@ -348,7 +415,7 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 		struct {
 			float x, y;
 		} v[3];
-		float s01, s12, evenness, cos_bend, tip1, tip2, cost, d_palm;
+		float s01, s12, evenness, cos_bend, cost, d_palm;
 		float ex, ey, len;
 
 		if (thumb == i || thumb == (i + 1) % ngaps || thumb == (i + 2) % ngaps)
@@ -367,16 +434,15 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 			    (v[0].y - v[1].y) * (v[2].y - v[1].y)) / (s01 * s12);
 		if (evenness > 0.6f || cos_bend > 0.5f)
 			continue;
-		tip1 = fingertip_height(hand, pts, n, g[0]->deepest, g[1]->deepest);
-		tip2 = fingertip_height(hand, pts, n, g[1]->deepest, g[2]->deepest);
-		if (tip1 < FINGERTIP_MIN_HEIGHT * r || tip2 < FINGERTIP_MIN_HEIGHT * r)
+		if (!fingertip_between(hand, pts, n, g[0]->deepest, g[1]->deepest) ||
+		    !fingertip_between(hand, pts, n, g[1]->deepest, g[2]->deepest))
 			continue;
 		ex = v[2].x - v[0].x;
 		ey = v[2].y - v[0].y;
 		len = hypotf(ex, ey);
 		d_palm = fabsf(ex * (hand->palm_y - v[0].y) -
 			       ey * (hand->palm_x - v[0].x)) / len;
-		if (d_palm < 0.4f * r)
+		if (d_palm < 0.4f * r || !level_valleys(hand, g))
 			continue;
 		cost = evenness + 0.5f * (1.0f + cos_bend) +
 		       fmaxf(0, s01 / r - 0.9f) + fmaxf(0, s12 / r - 0.9f);
@@ -408,15 +474,43 @@ static uint32_t chord_width(const struct pv_hand *hand, double ex, double ey,
 }
 
 /*
- * Closed fingers: the principal axis of the hand. It points to the fingers:
- * closed fingers are about as wide as the palm, the wrist is narrower, so
- * the chords 1.4 to 1.8 radii from the palm centre are wider on the finger
- * side. (Which side runs out of the frame says nothing: fingertips are cut
- * off as often as the arm.) Returns false for a blob with no clear axis.
+ * Where the mask runs out of the frame, on either side of the palm along
+ * (ex, ey): when only one side does, that is the arm. Returns +1 when the
+ * arm is on the negative side, -1 on the positive side, 0 when both or
+ * neither side (fingertips cut off, or a hand wholly in view).
  */
-static bool principal_axis(const struct pv_hand *hand, float *fx, float *fy)
+static double arm_side(const struct pv_hand *hand, double ex, double ey)
 {
-	double sxx = 0, syy = 0, sxy = 0, cnt = 0, l1, l2, ex, ey, norm;
+	const double reach = hand->palm_radius;
+	uint32_t pos = 0, neg = 0;
+
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x < hand->w; x++) {
+			double t;
+
+			if ((x && y && x + 1 < hand->w && y + 1 < hand->h) ||
+			    !hand->mask[(size_t)y * hand->w + x])
+				continue;
+			t = (x - hand->palm_x) * ex + (y - hand->palm_y) * ey;
+			pos += t > reach;
+			neg += t < -reach;
+		}
+	return (pos > 0) == (neg > 0) ? 0 : neg > 0 ? 1 : -1;
+}
+
+/*
+ * Closed fingers: the principal axis of the hand, pointing to the fingers.
+ * Which end that is comes from the finger gaps found on the mask (@side),
+ * when they say; else from where the mask runs out of the frame, when only
+ * one end does (fingertips are cut off as often as the arm, so both ends
+ * doing so says nothing); else from the chords 1.4 to 1.8 radii from the
+ * palm centre: closed fingers are about as wide as the palm, the wrist is
+ * narrower. Returns false for a blob with no clear axis.
+ */
+static bool principal_axis(const struct pv_hand *hand, const struct valley_line *side,
+			   float *fx, float *fy)
+{
+	double vote, sxx = 0, syy = 0, sxy = 0, cnt = 0, l1, l2, ex, ey, norm;
 	const float reach = 4.0f * hand->palm_radius;
 	uint32_t width_pos = 0, width_neg = 0;
 
@@ -450,11 +544,17 @@ static bool principal_axis(const struct pv_hand *hand, float *fx, float *fy)
 	norm = hypot(ex, ey);
 	ex /= norm;
 	ey /= norm;
-	for (double along = 1.4; along <= 1.85; along += 0.1) {
-		width_pos += chord_width(hand, ex, ey, along);
-		width_neg += chord_width(hand, ex, ey, -along);
+	vote = side->side_x * ex + side->side_y * ey;
+	if (fabs(vote) < 0.2 * hand->palm_radius)
+		vote = arm_side(hand, ex, ey);
+	if (vote == 0) {
+		for (double along = 1.4; along <= 1.85; along += 0.1) {
+			width_pos += chord_width(hand, ex, ey, along);
+			width_neg += chord_width(hand, ex, ey, -along);
+		}
+		vote = (double)width_pos - (double)width_neg;
 	}
-	if (width_neg > width_pos) {
+	if (vote < 0) {
 		ex = -ex;
 		ey = -ey;
 	}
@@ -505,6 +605,7 @@ static int find_valley_line(const struct pv_image *img, const struct pv_hand *ha
 	int err = 0;
 
 	*found = false;
+	line->side_x = line->side_y = 0;
 	if (!pts || !order || !hull || !gaps) {
 		err = -ENOMEM;
 		goto out;
@@ -514,6 +615,7 @@ static int find_valley_line(const struct pv_image *img, const struct pv_hand *ha
 		nhull = convex_hull(pts, npts, order, hull);
 		ngaps = find_gaps(img, hand, pts, npts, hull, nhull, gaps);
 		*found = choose_valleys(hand, pts, npts, gaps, ngaps, line);
+		gap_side(hand, gaps, ngaps, line);
 	}
 out:
 	free(pts);
@@ -573,14 +675,26 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 {
 	const float f = (float)hand->factor;
 	const uint32_t n = hand->w * hand->h;
-	enum pv_seg_mode mode = PV_SEG_OTSU, largest = PV_SEG_OTSU, in_place = PV_SEG_OTSU;
-	struct valley_line line = { 0 };
+	/* masks in the order they are tried; the first is in place */
+	static const enum pv_seg_mode dark_order[PV_SEG_MODES] = {
+		PV_SEG_OTSU, PV_SEG_DIM_FINGERS, PV_SEG_TWO_SIDED
+	};
+	static const enum pv_seg_mode lit_order[PV_SEG_MODES] = {
+		PV_SEG_TWO_SIDED, PV_SEG_DIM_FINGERS, PV_SEG_OTSU
+	};
+	const enum pv_seg_mode *order = hand->bg_lit ? lit_order : dark_order;
+	enum pv_seg_mode largest = order[0], in_place = order[0];
+	struct valley_line line = { 0 }, slots = { 0 };
 	uint32_t largest_area = hand->area;
-	/* No valleys on a blob filling 40 % of the frame: a palm-centre crop. */
-	const bool big_blob = hand->area * 5 > n * 2;
+	/*
+	 * No valleys on a blob filling 60 % of the frame: a palm-centre crop
+	 * (PUT's fill 69-78 %; a whole hand near the sensor, or against room
+	 * light with its crossing band, can fill 40 %).
+	 */
+	const bool big_blob = hand->area * 5 > n * 3;
 	float fx, fy, cx, cy, r;
 	bool found = false;
-	int err;
+	int err, next = 0;
 
 	if (hand->crop) {
 		crop_geometry(hand, geom);
@@ -593,26 +707,31 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 			return err;
 		if (found)
 			break;
+		/* slots seen on any mask say where the fingers are */
+		slots.side_x += line.side_x;
+		slots.side_y += line.side_y;
 		/* Next mode that yields a mask of its own. */
 		do {
-			if (++mode == PV_SEG_MODES)
+			if (++next == PV_SEG_MODES)
 				break;
-			err = pv_hand_mask(hand, mode);
+			err = pv_hand_mask(hand, order[next]);
 			if (err == -ENOMEM)
 				return err;
 			if (err)	/* the mask may be left empty */
 				in_place = PV_SEG_MODES;
 		} while (err);
-		if (mode == PV_SEG_MODES)
+		if (next == PV_SEG_MODES)
 			break;
-		in_place = mode;
+		in_place = order[next];
 		if (hand->area > largest_area) {
 			largest_area = hand->area;
-			largest = mode;
+			largest = order[next];
 		}
 	}
 	if (!found) {
-		enum pv_seg_mode want = big_blob ? PV_SEG_OTSU : largest;
+		/* a lit background: the masks other than two-sided take in
+		 * room light, so the largest says nothing */
+		enum pv_seg_mode want = big_blob || hand->bg_lit ? order[0] : largest;
 
 		err = want == in_place ? 0 : pv_hand_mask(hand, want);
 		if (err == -ENOENT) {
@@ -643,7 +762,7 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		crop_geometry(hand, geom);
 		*src = GEOM_CROP;
 		return 0;
-	} else if (principal_axis(hand, &fx, &fy)) {
+	} else if (principal_axis(hand, &slots, &fx, &fy)) {
 		*src = GEOM_AXIS;
 	} else {
 		*src = GEOM_NONE;

@@ -27,9 +27,10 @@ struct pv_hand {
 	uint8_t *glare;		/* 1 = mostly saturated source block */
 	uint8_t *mask;		/* 1 = hand (largest component, holes filled) */
 	float *dist;		/* Euclidean distance to the nearest background */
+	float *bg;		/* background model, 0..255 of maxval */
 	uint32_t *stack;	/* scratch for flood fills, w * h entries */
-	float bg_plane[3];	/* background = [0] + [1] x + [2] y, 0..255 */
-	float bg_noise;		/* its deviation on the frame border */
+	float bg_coef[10];	/* the model: a cubic in x, y scaled to -1..1 */
+	float bg_noise;		/* deviation of the background around it */
 	uint32_t area;		/* mask pixels */
 	float palm_x, palm_y;	/* inscribed-circle centre (distance maximum) */
 	float palm_radius;	/* inscribed-circle radius */
@@ -39,6 +40,8 @@ struct pv_hand {
 	float glare_fraction;	/* glare blocks / hand area */
 	float glare_in_frame;	/* glare blocks / frame area */
 	bool crop;		/* frame is already a palm-centre crop */
+	bool bg_lit;		/* background lit by room light: the mask in
+				 * place is PV_SEG_TWO_SIDED, not Otsu's */
 };
 
 /* Ways of telling hand from background, tried in this order. */
@@ -50,7 +53,8 @@ enum pv_seg_mode {
 };
 
 /*
- * Segments the hand of @img with PV_SEG_OTSU. Returns 0 with @hand filled
+ * Segments the hand of @img with PV_SEG_OTSU, or PV_SEG_TWO_SIDED when the
+ * background is lit (Otsu would split the room light, not the hand). Returns 0 with @hand filled
  * (release it with pv_hand_release()), -ENOENT when nothing separates from
  * the background, -ENOMEM.
  */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Hand segmentation at working resolution: block-average downsampling,
- * binomial blur, Otsu without saturated glare, largest component, hole
- * filling, and a Euclidean distance transform whose maximum is the centre
- * and radius of the palm's inscribed circle.
+ * binomial blur, Otsu without saturated glare, a background model (a cubic
+ * surface grown from the frame border) for dim fingers and lit
+ * backgrounds, largest component, hole filling, and a Euclidean distance
+ * transform whose maximum is the centre and radius of the palm's inscribed
+ * circle.
  */
 #include <errno.h>
 #include <math.h>
@@ -153,51 +155,61 @@ static void class_stats(struct pv_hand *hand, int threshold)
 	}
 }
 
-/* Keeps the largest 4-connected component of @mask; @stack holds w*h. */
+/* Floods the 4-connected component of @seed whose pixels equal @from with
+ * @to; returns its size. @stack holds w*h. */
+static uint32_t flood(uint8_t *mask, uint32_t w, uint32_t h, uint32_t seed,
+		      uint8_t from, uint8_t to, uint32_t *stack)
+{
+	uint32_t size = 0, top = 0;
+
+	mask[seed] = to;
+	stack[top++] = seed;
+	while (top) {
+		uint32_t p = stack[--top], x = p % w, y = p / w;
+		uint32_t nb[4];
+		int k = 0;
+
+		size++;
+		if (x > 0)
+			nb[k++] = p - 1;
+		if (x + 1 < w)
+			nb[k++] = p + 1;
+		if (y > 0)
+			nb[k++] = p - w;
+		if (y + 1 < h)
+			nb[k++] = p + w;
+		for (int j = 0; j < k; j++)
+			if (mask[nb[j]] == from) {
+				mask[nb[j]] = to;
+				stack[top++] = nb[j];
+			}
+	}
+	return size;
+}
+
+/* Keeps the largest 4-connected component of @mask (0/1): each component
+ * is measured once, then the largest is flooded again from its seed. */
 static uint32_t keep_largest_component(uint8_t *mask, uint32_t w, uint32_t h,
 				       uint32_t *stack)
 {
 	const size_t n = (size_t)w * h;
-	uint32_t best_label = 0, best_size = 0, label = 1;
-	/* Labels go into the mask bytes, so at most 254 components are told
-	 * apart; later ones are merged into the last label, which only costs
-	 * a slightly larger "largest" blob in pathological noise. */
+	uint32_t best_seed = 0, best_size = 0;
+
 	for (size_t i = 0; i < n; i++) {
-		uint32_t size = 0, top = 0;
+		uint32_t size;
 
 		if (mask[i] != 1)
 			continue;
-		if (label < 254)
-			label++;
-		mask[i] = (uint8_t)label;
-		stack[top++] = (uint32_t)i;
-		while (top) {
-			uint32_t p = stack[--top], x = p % w, y = p / w;
-			uint32_t nb[4];
-			int k = 0;
-
-			size++;
-			if (x > 0)
-				nb[k++] = p - 1;
-			if (x + 1 < w)
-				nb[k++] = p + 1;
-			if (y > 0)
-				nb[k++] = p - w;
-			if (y + 1 < h)
-				nb[k++] = p + w;
-			for (int j = 0; j < k; j++)
-				if (mask[nb[j]] == 1) {
-					mask[nb[j]] = (uint8_t)label;
-					stack[top++] = nb[j];
-				}
-		}
+		size = flood(mask, w, h, (uint32_t)i, 1, 2, stack);
 		if (size > best_size) {
 			best_size = size;
-			best_label = label;
+			best_seed = (uint32_t)i;
 		}
 	}
+	if (best_size)
+		flood(mask, w, h, best_seed, 2, 3, stack);
 	for (size_t i = 0; i < n; i++)
-		mask[i] = best_label && mask[i] == best_label;
+		mask[i] = mask[i] == 3;
 	return best_size;
 }
 
@@ -342,112 +354,233 @@ static int distance_transform(struct pv_hand *hand)
 	return 0;
 }
 
-/*
- * Background model from the frame border, which is mostly background even
- * where an arm or a fingertip crosses it: a least-squares plane (ambient
- * light falls off across the frame), fitted to the border pixels that are
- * within a few deviations of their median, and the noise around it.
- */
-static void fit_background(struct pv_hand *hand, uint32_t *scratch)
+/* How closely a cubic surface follows room light, relative to its level. */
+#define BG_MODEL_ERROR 0.08f
+
+/* The ten monomials of a cubic in normalised frame coordinates. */
+static void cubic_terms(const struct pv_hand *hand, uint32_t x, uint32_t y, double t[10])
 {
-	const uint32_t w = hand->w, h = hand->h;
-	uint32_t hist[256] = { 0 }, nb = 0, half, acc = 0, median = 0, mad = 0;
-	double m[3][3] = { { 0 } }, r[3] = { 0 }, det, keep;
-	uint32_t count = 0;
+	double u = 2.0 * x / hand->w - 1.0, v = 2.0 * y / hand->h - 1.0;
 
-	for (uint32_t i = 0; i < 2 * (w + h); i++) {
-		uint32_t x, y;
-
-		if (i < w) {
-			x = i;
-			y = 0;
-		} else if (i < 2 * w) {
-			x = i - w;
-			y = h - 1;
-		} else if (i < 2 * w + h) {
-			x = 0;
-			y = i - 2 * w;
-		} else {
-			x = w - 1;
-			y = i - 2 * w - h;
-		}
-		scratch[nb++] = y * w + x;
-		hist[hand->grey[y * w + x]]++;
-	}
-	for (half = nb / 2; median < 255 && acc + hist[median] <= half; median++)
-		acc += hist[median];
-	memset(hist, 0, sizeof(hist));
-	for (uint32_t i = 0; i < nb; i++) {
-		int d = hand->grey[scratch[i]] - (int)median;
-
-		hist[d < 0 ? -d : d]++;
-	}
-	for (acc = 0; mad < 255 && acc + hist[mad] <= nb / 2; mad++)
-		acc += hist[mad];
-	keep = 3.0 * 1.4826 * mad + 2.0;
-	for (uint32_t i = 0; i < nb; i++) {
-		double x = scratch[i] % w, y = scratch[i] / w, v = hand->grey[scratch[i]];
-		double row[3] = { 1, x, y };
-
-		if (fabs(v - median) > keep)
-			continue;
-		for (int a = 0; a < 3; a++) {
-			for (int b = 0; b < 3; b++)
-				m[a][b] += row[a] * row[b];
-			r[a] += row[a] * v;
-		}
-		count++;
-	}
-	det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-	      m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-	      m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-	if (count < 16 || fabs(det) < 1e-9) {
-		hand->bg_plane[0] = (float)median;
-		hand->bg_plane[1] = hand->bg_plane[2] = 0;
-	} else {
-		/* Cramer's rule on the 3x3 normal equations. */
-		for (int c = 0; c < 3; c++) {
-			double t[3][3];
-
-			memcpy(t, m, sizeof(t));
-			for (int a = 0; a < 3; a++)
-				t[a][c] = r[a];
-			hand->bg_plane[c] = (float)((t[0][0] * (t[1][1] * t[2][2] - t[1][2] * t[2][1]) -
-						     t[0][1] * (t[1][0] * t[2][2] - t[1][2] * t[2][0]) +
-						     t[0][2] * (t[1][0] * t[2][1] - t[1][1] * t[2][0])) / det);
-		}
-	}
-	/* Noise: median absolute residual of the border around the plane. */
-	memset(hist, 0, sizeof(hist));
-	for (uint32_t i = 0; i < nb; i++) {
-		float d = fabsf((float)hand->grey[scratch[i]] -
-				(hand->bg_plane[0] + hand->bg_plane[1] * (float)(scratch[i] % w) +
-				 hand->bg_plane[2] * (float)(scratch[i] / w)));
-
-		hist[d > 255 ? 255 : (uint32_t)d]++;
-	}
-	for (acc = 0, mad = 0; mad < 255 && acc + hist[mad] <= nb / 2; mad++)
-		acc += hist[mad];
-	hand->bg_noise = 1.4826f * (float)mad;
+	t[0] = 1;
+	t[1] = u;
+	t[2] = v;
+	t[3] = u * u;
+	t[4] = u * v;
+	t[5] = v * v;
+	t[6] = u * u * u;
+	t[7] = u * u * v;
+	t[8] = u * v * v;
+	t[9] = v * v * v;
 }
 
 static float background_at(const struct pv_hand *hand, uint32_t x, uint32_t y)
 {
-	return hand->bg_plane[0] + hand->bg_plane[1] * (float)x + hand->bg_plane[2] * (float)y;
+	return hand->bg[(size_t)y * hand->w + x];
+}
+
+/* Evaluates the cubic of bg_coef into hand->bg, row by row (Horner in u). */
+static void eval_surface(struct pv_hand *hand)
+{
+	const float *c = hand->bg_coef;
+
+	for (uint32_t y = 0; y < hand->h; y++) {
+		float v = 2.0f * (float)y / (float)hand->h - 1.0f;
+		float a0 = c[0] + v * (c[2] + v * (c[5] + v * c[9]));
+		float a1 = c[1] + v * (c[4] + v * c[8]);
+		float a2 = c[3] + v * c[7];
+		float a3 = c[6];
+		float *row = hand->bg + (size_t)y * hand->w;
+
+		for (uint32_t x = 0; x < hand->w; x++) {
+			float u = 2.0f * (float)x / (float)hand->w - 1.0f;
+
+			row[x] = a0 + u * (a1 + u * (a2 + u * a3));
+		}
+	}
+}
+
+/* Solves the @n x @n system @a x = @b in place (Gauss-Jordan with partial
+ * pivoting); false when it is singular. */
+static bool solve(double a[10][10], double b[10], int n)
+{
+	for (int c = 0; c < n; c++) {
+		int p = c;
+
+		for (int r = c + 1; r < n; r++)
+			if (fabs(a[r][c]) > fabs(a[p][c]))
+				p = r;
+		if (fabs(a[p][c]) < 1e-9)
+			return false;
+		for (int k = 0; k < n; k++) {
+			double t = a[c][k];
+
+			a[c][k] = a[p][k];
+			a[p][k] = t;
+		}
+		double t = b[c];
+
+		b[c] = b[p];
+		b[p] = t;
+		for (int r = 0; r < n; r++) {
+			double m;
+
+			if (r == c)
+				continue;
+			m = a[r][c] / a[c][c];
+			for (int k = c; k < n; k++)
+				a[r][k] -= m * a[c][k];
+			b[r] -= m * b[c];
+		}
+	}
+	for (int c = 0; c < n; c++)
+		b[c] /= a[c][c];
+	return true;
+}
+
+/* Least-squares cubic through the pixels @keep marks, taking every @step-th
+ * on each axis; false when too few. */
+static bool fit_surface(struct pv_hand *hand, const uint8_t *keep, uint32_t step)
+{
+	double m[10][10] = { { 0 } }, r[10] = { 0 }, t[10];
+	uint32_t count = 0;
+
+	for (uint32_t y = 0; y < hand->h; y += step)
+		for (uint32_t x = 0; x < hand->w; x += step) {
+			size_t i = (size_t)y * hand->w + x;
+
+			if (!keep[i])
+				continue;
+			cubic_terms(hand, x, y, t);
+			for (int a = 0; a < 10; a++) {
+				for (int b = a; b < 10; b++)
+					m[a][b] += t[a] * t[b];
+				r[a] += t[a] * hand->grey[i];
+			}
+			count++;
+		}
+	for (int a = 0; a < 10; a++)
+		for (int b = 0; b < a; b++)
+			m[a][b] = m[b][a];
+	if (count < 80 || !solve(m, r, 10))
+		return false;
+	for (int k = 0; k < 10; k++)
+		hand->bg_coef[k] = (float)r[k];
+	eval_surface(hand);
+	return true;
+}
+
+/* Median absolute residual (as a deviation) over the pixels @keep marks. */
+static float residual_noise(const struct pv_hand *hand, const uint8_t *keep)
+{
+	uint32_t hist[256] = { 0 }, n = 0, acc = 0, mad = 0;
+
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x < hand->w; x++) {
+			size_t i = (size_t)y * hand->w + x;
+			float d;
+
+			if (!keep[i])
+				continue;
+			d = fabsf((float)hand->grey[i] - background_at(hand, x, y));
+			hist[d > 255 ? 255 : (uint32_t)d]++;
+			n++;
+		}
+	for (; mad < 255 && acc + hist[mad] <= n / 2; mad++)
+		acc += hist[mad];
+	return 1.4826f * (float)mad;
 }
 
 /*
- * Hand pixels for @mode. Dim fingers: anything clearly above the background
- * plane, for LED falloff that leaves fingers far below the palm. Two-sided:
- * also what is clearly darker than a lit background (a hand against
- * ambient light), plus the band where the hand's brightness crosses the
- * background level, recognised by having both kinds of hand pixels near.
+ * Noise of the background itself, from differences of neighbouring pixels
+ * that @keep marks: what the surface does not follow (a glow a cubic only
+ * approximates) is not noise, and must not raise the hand's margin.
  */
+static float pixel_noise(const struct pv_hand *hand, const uint8_t *keep)
+{
+	uint32_t hist[256] = { 0 }, n = 0, acc = 0, mad = 0;
+
+	for (uint32_t y = 0; y < hand->h; y++)
+		for (uint32_t x = 0; x + 1 < hand->w; x++) {
+			size_t i = (size_t)y * hand->w + x;
+			int d;
+
+			if (!keep[i] || !keep[i + 1])
+				continue;
+			d = hand->grey[i + 1] - hand->grey[i];
+			hist[d < 0 ? -d : d]++;
+			n++;
+		}
+	if (!n)
+		return residual_noise(hand, keep);
+	for (; mad < 255 && acc + hist[mad] <= n / 2; mad++)
+		acc += hist[mad];
+	/* the difference of two pixels has sqrt(2) times their deviation */
+	return 1.4826f * ((float)mad + 0.5f) / 1.41421356f;
+}
+
+/*
+ * Background model. The frame border is mostly background even where an
+ * arm or a fingertip crosses it. Room light is not a plane (a window makes
+ * a broad glow), so the model is a cubic surface: fitted robustly to a
+ * border band (refitted without the pixels far from it, which are the arm
+ * and the fingers), then grown: refitted to every pixel of the frame within
+ * a few deviations of it, twice. A hand stands out from it by more than a
+ * smooth surface can follow. @keep is w x h scratch.
+ */
+static void fit_background(struct pv_hand *hand, uint8_t *keep)
+{
+	const uint32_t w = hand->w, h = hand->h;
+	uint32_t hist[256] = { 0 }, nb = 0, acc = 0, median = 0;
+
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x;
+
+			keep[i] = (x < 2 || y < 2 || x + 2 >= w || y + 2 >= h) &&
+				  !hand->glare[i];
+			if (keep[i]) {
+				hist[hand->grey[i]]++;
+				nb++;
+			}
+		}
+	for (; median < 255 && acc + hist[median] <= nb / 2; median++)
+		acc += hist[median];
+	memset(hand->bg_coef, 0, sizeof(hand->bg_coef));
+	hand->bg_coef[0] = (float)median;
+	eval_surface(hand);
+	hand->bg_noise = residual_noise(hand, keep);
+	for (int round = 0; round < 6; round++) {
+		const bool border = round < 4;
+		const float tol = 3.0f * hand->bg_noise + 2.0f;
+
+		for (uint32_t y = 0; y < h; y++)
+			for (uint32_t x = 0; x < w; x++) {
+				size_t i = (size_t)y * w + x;
+				float level = background_at(hand, x, y);
+
+				/* a cubic follows a glow only to some percent */
+				keep[i] = !hand->glare[i] &&
+					  (!border || x < 2 || y < 2 || x + 2 >= w ||
+					   y + 2 >= h) &&
+					  fabsf((float)hand->grey[i] - level) <=
+						  tol + BG_MODEL_ERROR * (level > 0 ? level : 0);
+			}
+		/* the border band is thin: take all of it; the frame: a sample */
+		if (!fit_surface(hand, keep, border ? 1 : 3))
+			break;
+		hand->bg_noise = residual_noise(hand, keep);
+	}
+	hand->bg_noise = pixel_noise(hand, keep);
+}
+
+/* How far from the background model a hand pixel lies at least, before the
+ * part that grows with the background's level (threshold_mask()). */
 static float mask_margin(const struct pv_hand *hand)
 {
 	float level = background_at(hand, hand->w / 2, hand->h / 2);
 
-	return fmaxf(5.0f * hand->bg_noise + 3.0f,
+	return fmaxf(4.0f * hand->bg_noise + 3.0f,
 		     0.05f * ((float)hand->threshold - level));
 }
 
@@ -480,16 +613,16 @@ static uint32_t window_count(const uint32_t *ii, uint32_t w, uint32_t h,
 
 /*
  * Hand pixels for @mode. Dim fingers: anything clearly above the background
- * plane, for LED falloff that leaves fingers far below the palm. Two-sided:
+ * model, for LED falloff that leaves fingers far below the palm. Two-sided:
  * also what is clearly darker than a lit background (a hand against
  * ambient light), plus the band where the hand's brightness crosses the
  * background level, recognised by having both kinds of hand pixels within
- * two pixels. Returns -ENOMEM, or -ENOENT when the mode cannot differ from
+ * three pixels. Returns -ENOMEM, or -ENOENT when the mode cannot differ from
  * the previous one (two-sided on an unlit background).
  */
 static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 {
-	const uint32_t w = hand->w, h = hand->h, r = 2;
+	const uint32_t w = hand->w, h = hand->h, r = 3;
 	const size_t n = (size_t)w * h;
 	const float margin = mask_margin(hand);
 	uint32_t *bright, *dark;
@@ -505,10 +638,13 @@ static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
 			size_t i = (size_t)y * w + x;
-			float d = (float)hand->grey[i] - background_at(hand, x, y);
+			float level = background_at(hand, x, y);
+			float d = (float)hand->grey[i] - level;
+			/* half the fitting slack: the hand only needs to stand out */
+			float m = margin + 0.5f * BG_MODEL_ERROR * (level > 0 ? level : 0);
 
-			hand->mask[i] = hand->glare[i] ? 0 : d > margin ? 1 :
-					mode == PV_SEG_TWO_SIDED && d < -margin ? 2 : 0;
+			hand->mask[i] = hand->glare[i] ? 0 : d > m ? 1 :
+					mode == PV_SEG_TWO_SIDED && d < -m ? 2 : 0;
 		}
 	if (mode == PV_SEG_TWO_SIDED) {
 		bright = malloc(2 * (w + 1) * (size_t)(h + 1) * sizeof(*bright));
@@ -548,6 +684,14 @@ int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 	return distance_transform(hand);
 }
 
+static size_t block_size(uint32_t w, uint32_t h, uint32_t f)
+{
+	size_t n = (size_t)w * h;
+
+	return n * (4 + 2 * sizeof(float) + sizeof(uint32_t)) +
+	       2 * (size_t)w * f * sizeof(uint32_t);
+}
+
 int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 {
 	uint32_t f, w, h, glare = 0;
@@ -564,10 +708,9 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 	if (w < 8 || h < 8)
 		return -ENOENT;
 	n = (size_t)w * h;
-	/* One block: grey, glare, mask, raw working image, dist, stack, and
-	 * two full-width column accumulators for downsampling. */
-	block = malloc(n * (4 + sizeof(float) + sizeof(uint32_t)) +
-		       2 * (size_t)w * f * sizeof(uint32_t));
+	/* One block: grey, glare, mask, raw working image, dist, background,
+	 * stack, and two full-width column accumulators for downsampling. */
+	block = malloc(block_size(w, h, f));
 	if (!block)
 		return -ENOMEM;
 	hand->w = w;
@@ -578,7 +721,8 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 	hand->mask = block + 2 * n;
 	raw = block + 3 * n;
 	hand->dist = (float *)(block + 4 * n);
-	hand->stack = (uint32_t *)(block + 4 * n + n * sizeof(float));
+	hand->bg = hand->dist + n;
+	hand->stack = (uint32_t *)(block + 4 * n + 2 * n * sizeof(float));
 
 	downsample(img, hand, raw, hand->stack + n, hand->stack + n + (size_t)w * f);
 	blur3(raw, hand->grey, hand->mask, w, h);
@@ -593,7 +737,7 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 	}
 	hand->threshold = (uint8_t)threshold;
 	class_stats(hand, threshold);
-	fit_background(hand, hand->stack);
+	fit_background(hand, hand->mask);
 
 	/*
 	 * A frame without a dark background (the darker Otsu class nearly as
@@ -612,20 +756,26 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 		hand->palm_radius = (float)(w < h ? w : h) / 2;
 		return 0;
 	}
-	err = pv_hand_mask(hand, PV_SEG_OTSU);
+	/*
+	 * Room light brighter than a third of the hand: the brighter Otsu
+	 * class is then the room light as much as the hand.
+	 */
+	hand->bg_lit = background_at(hand, w / 2, h / 2) > 0.35f * hand->fg_mean;
+	err = hand->bg_lit ? pv_hand_mask(hand, PV_SEG_TWO_SIDED) : -ENOENT;
+	hand->bg_lit = err == 0;
+	if (err == -ENOENT)
+		err = pv_hand_mask(hand, PV_SEG_OTSU);
 	if (err) {
 		pv_hand_release(hand);
 		return err;
 	}
 	return 0;
 }
+
 void pv_hand_release(struct pv_hand *hand)
 {
 	if (hand->grey) {
-		size_t n = (size_t)hand->w * hand->h;
-
-		explicit_bzero(hand->grey, n * (4 + sizeof(float) + sizeof(uint32_t)) +
-			       2 * (size_t)hand->w * hand->factor * sizeof(uint32_t));
+		explicit_bzero(hand->grey, block_size(hand->w, hand->h, hand->factor));
 		free(hand->grey);
 	}
 	memset(hand, 0, sizeof(*hand));

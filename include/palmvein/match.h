@@ -10,7 +10,7 @@
  *
  * Search: translation +-4 cells (+-16 ROI pixels), rotation -6..+6 degrees
  * in 3-degree steps, scale 0.95/1/1.05. Coarse-to-fine: translation in
- * 3-cell steps on a quarter of the rows, then rotation and scale there,
+ * 2-cell steps on a quarter of the rows, then rotation and scale there,
  * then +-1 cell coordinate descent on half the rows from the best two, and
  * the winner's score on all rows (docs/accuracy.md).
  */

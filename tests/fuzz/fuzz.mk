@@ -5,8 +5,9 @@
 #  - with clang + libFuzzer, run by `make check-fuzz` for FUZZ_SECONDS;
 #  - with the normal compiler + replay.c as a Check unit test that replays
 #    the corpus, so `make check-unit` (and its ASan build) covers it too.
-# New inputs found by a run land in $(BUILD)/fuzz/new/NAME; copy the ones
-# worth keeping into the corpus by hand.
+# New inputs found by a run land in $(BUILD)/fuzz/new/NAME, crashes in
+# $(BUILD)/fuzz/artifacts; docs/fuzzing.md says how to promote an input into
+# the corpus and how to add a target.
 
 CLANG        ?= clang
 FUZZ_SECONDS ?= 20

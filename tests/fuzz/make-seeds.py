@@ -5,13 +5,18 @@
 Every seed is synthetic: built here from the formats' specifications, never
 from a real palm image. Run from the source tree root; existing seeds of the
 same name are overwritten, inputs promoted from fuzz runs are left alone.
-JPEG seeds are encoded with the system's libturbojpeg through ctypes.
+JPEG seeds are encoded with the system's libturbojpeg through ctypes. The
+pipeline's seeds are palms from the emulator's renderer (build it first with
+`make`; PALMVEIN_EMU names another binary), too small for a real sensor but
+big enough for the pipeline to find a palm, kept a few KiB as JPEG.
 """
 import ctypes
 import ctypes.util
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 CORPUS = "tests/fuzz/corpus"
@@ -180,7 +185,13 @@ def pgm_p2(w, h, maxval):
             "\n".join(rows) + "\n").encode()
 
 
-def jpeg(w, h, grey, subsamp, progressive=False):
+TJPF_RGB, TJPF_GRAY, TJPF_CMYK = 0, 6, 11
+TJSAMP_444, TJSAMP_420, TJSAMP_GRAY = 0, 2, 3
+TJFLAG_PROGRESSIVE = 16384
+
+
+def jpeg(w, h, pixels, pf, subsamp, quality=75, flags=0):
+    """Encodes @pixels (rows of pixel format @pf) with libturbojpeg."""
     lib = ctypes.CDLL(ctypes.util.find_library("turbojpeg") or
                       "libturbojpeg.so.0")
     lib.tjInitCompress.restype = ctypes.c_void_p
@@ -191,18 +202,10 @@ def jpeg(w, h, grey, subsamp, progressive=False):
         ctypes.c_int]
     lib.tjFree.argtypes = [ctypes.c_void_p]
     lib.tjDestroy.argtypes = [ctypes.c_void_p]
-    TJPF_RGB, TJPF_GRAY, TJFLAG_PROGRESSIVE = 0, 6, 16384
-    if grey:
-        pixels, pf = bytes(gradient(w, h, 255)), TJPF_GRAY
-    else:
-        pixels = bytes(v for p in gradient(w, h, 255)
-                       for v in (p, 255 - p, p // 2))
-        pf = TJPF_RGB
     tj = lib.tjInitCompress()
     out, size = ctypes.c_void_p(), ctypes.c_ulong(0)
-    flags = TJFLAG_PROGRESSIVE if progressive else 0
     if lib.tjCompress2(tj, pixels, w, 0, h, pf, ctypes.byref(out),
-                       ctypes.byref(size), subsamp, 75, flags):
+                       ctypes.byref(size), subsamp, quality, flags):
         sys.exit("tjCompress2 failed")
     data = ctypes.string_at(out, size.value)
     lib.tjFree(out)
@@ -210,9 +213,14 @@ def jpeg(w, h, grey, subsamp, progressive=False):
     return data
 
 
+def colour(w, h, channels):
+    """A gradient spread over @channels bytes per pixel."""
+    return bytes(v for p in gradient(w, h, 255)
+                 for v in (p, 255 - p, p // 2, 255)[:channels])
+
+
 def image_seeds():
-    TJSAMP_420, TJSAMP_GRAY = 2, 3
-    grey = jpeg(16, 8, True, TJSAMP_GRAY)
+    grey = jpeg(16, 8, bytes(gradient(16, 8, 255)), TJPF_GRAY, TJSAMP_GRAY)
     return {
         "p5_8bit": pgm_p5(5, 3, 255),
         "p5_maxval_100": pgm_p5(4, 4, 100),
@@ -226,12 +234,46 @@ def image_seeds():
         "p5_zero": b"P5 0 4 255\n",
         "p2_not_number": b"P2 2 2 9\n1 2 x 4\n",
         "jpeg_grey": grey,
-        "jpeg_colour_420": jpeg(16, 16, False, TJSAMP_420),
-        "jpeg_progressive": jpeg(8, 8, True, TJSAMP_GRAY, progressive=True),
+        "jpeg_colour_420": jpeg(16, 16, colour(16, 16, 3), TJPF_RGB,
+                                TJSAMP_420),
+        "jpeg_cmyk": jpeg(16, 16, colour(16, 16, 4), TJPF_CMYK, TJSAMP_444),
+        "jpeg_progressive": jpeg(8, 8, bytes(gradient(8, 8, 255)), TJPF_GRAY,
+                                 TJSAMP_GRAY, flags=TJFLAG_PROGRESSIVE),
         "jpeg_truncated": grey[:len(grey) // 2],
         "jpeg_no_eoi": grey[:-2],
         "not_an_image": b"GIF89a",
     }
+
+
+# -- the vein pipeline on rendered palms (emulator/render) -------------------
+
+def render(args, size=(200, 125)):
+    """An 8-bit rendered frame as (width, height, pixels)."""
+    emu = os.environ.get("PALMVEIN_EMU", "build/bin/palmvein-emu")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "frame.pgm")
+        subprocess.run([emu, "--size", "%dx%d" % size, "-o", out] + args,
+                       check=True)
+        with open(out, "rb") as f:
+            data = f.read()
+    magic, w, h, maxval, pixels = data.split(maxsplit=4)
+    if magic != b"P5" or maxval != b"255":
+        sys.exit("unexpected render output")
+    return int(w), int(h), pixels
+
+
+def extract_seeds():
+    seeds = {}
+    for name, args, quality in [
+            ("palm_3", ["--render", "3"], 60),
+            ("palm_8_rotated", ["--render", "8", "--rot", "-35", "--x", "10",
+                                "--spread", "0.3", "--seed", "4"], 50),
+            ("photo_5", ["--render", "5", "--target", "photo"], 50),
+            ("palm_6_glare", ["--render", "6", "--glare", "0.8",
+                              "--ambient", "0.5"], 40)]:
+        w, h, pixels = render(args)
+        seeds[name] = jpeg(w, h, pixels, TJPF_GRAY, TJSAMP_GRAY, quality)
+    return seeds
 
 
 # -- templates (docs/template-format.md) -------------------------------------
@@ -286,6 +328,8 @@ def main():
         write("image", name, data)
     for name, data in template_seeds().items():
         write("template", name, data)
+    for name, data in extract_seeds().items():
+        write("extract", name, data)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ EMU_UNIT_TESTS := \
 	$(BUILD)/tests/test_emu_events \
 	$(BUILD)/tests/test_emu_control \
 	$(BUILD)/tests/test_emu_descriptors \
-	$(BUILD)/tests/test_emu_framesrc
+	$(BUILD)/tests/test_emu_framesrc \
+	$(BUILD)/tests/test_emu_stream
 
 UNIT_TESTS += $(EMU_UNIT_TESTS)
 
@@ -28,6 +29,10 @@ $(BUILD)/tests/test_emu_descriptors: $(BUILD)/obj/tests/unit/test_emu_descriptor
 # the renderer library comes from emulator/render/render.mk
 $(BUILD)/tests/test_emu_framesrc: $(BUILD)/obj/tests/unit/test_emu_framesrc.o \
 	$(addprefix $(BUILD)/obj/emulator/,framesrc.o frame.o scenario.o firmware.o) \
+	$(BUILD)/lib/libpvrender.a
+
+$(BUILD)/tests/test_emu_stream: $(BUILD)/obj/tests/unit/test_emu_stream.o \
+	$(addprefix $(BUILD)/obj/emulator/,stream.o emu.o framesrc.o frame.o scenario.o firmware.o events.o log.o) \
 	$(BUILD)/lib/libpvrender.a
 
 $(EMU_UNIT_TESTS):

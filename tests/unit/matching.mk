@@ -10,6 +10,7 @@ MATCH_TEST_LIBS    = $(shell pkg-config --libs check) $(PALMVEIN_LIBS)
 MATCH_UNIT_TESTS := \
 	$(BUILD)/tests/test_template \
 	$(BUILD)/tests/test_match \
+	$(BUILD)/tests/test_match_symmetry \
 	$(BUILD)/tests/test_match_gallery \
 	$(BUILD)/tests/test_match_renew \
 	$(BUILD)/tests/test_template_features \

