@@ -4,7 +4,7 @@
 # streams the emulator through dummy_hcd for palmvein.seconds per run
 # (default 20) and prints one "bench:" line per run with achieved fps,
 # drops, MB/s and CPU use. 1280x800 8-bit at 60 fps (61 MB/s) runs at super
-# speed only: dummy_hcd's high-speed bus carries at most 53 MB/s.
+# speed only: a real high-speed bus carries at most 53 MB/s.
 # vm-timeout: 600
 
 vm_require_emulator

@@ -23,7 +23,7 @@ define kmod_build
 	@test -n "$(KRELEASE)" || { echo "no kernel tree at KDIR=$(KDIR)" >&2; exit 1; }
 	@mkdir -p $(call kmod_dir,$(1))
 	cp --parents -u $(DRIVER_SRCS) $(call kmod_dir,$(1))/
-	$(MAKE) -C $(KDIR) M=$(call kmod_dir,$(1)) $(2) modules
+	+$(MAKE) -C $(KDIR) M=$(call kmod_dir,$(1)) $(2) modules
 endef
 
 .PHONY: module modules-all check-driver-style
@@ -38,7 +38,7 @@ MODULE_KDIRS := $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.0-*-amd6
 
 modules-all:
 	@test -n "$(strip $(MODULE_KDIRS))" || { echo "no 6.1/6.12 headers installed" >&2; exit 1; }
-	set -e; for k in $(MODULE_KDIRS); do $(MAKE) module KDIR=$$k; done
+	+set -e; for k in $(MODULE_KDIRS); do $(MAKE) module KDIR=$$k; done
 
 # checkpatch.pl is not packaged on its own: take it from linux-source-6.1.
 CHECKPATCH_DIR := $(BUILD)/checkpatch

@@ -686,12 +686,8 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	enum pv_seg_mode largest = order[0], in_place = order[0];
 	struct valley_line line = { 0 }, slots = { 0 };
 	uint32_t largest_area = hand->area;
-	/*
-	 * No valleys on a blob filling 60 % of the frame: a palm-centre crop
-	 * (PUT's fill 69-78 %; a whole hand near the sensor, or against room
-	 * light with its crossing band, can fill 40 %).
-	 */
-	const bool big_blob = hand->area * 5 > n * 3;
+	/* No valleys on a blob filling 40 % of the frame: a palm-centre crop. */
+	const bool big_blob = hand->area * 5 > n * 2;
 	float fx, fy, cx, cy, r;
 	bool found = false;
 	int err, next = 0;

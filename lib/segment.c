@@ -379,6 +379,17 @@ static float background_at(const struct pv_hand *hand, uint32_t x, uint32_t y)
 	return hand->bg[(size_t)y * hand->w + x];
 }
 
+/* The cubic of bg_coef at one working pixel. */
+static float cubic_at(const struct pv_hand *hand, uint32_t x, uint32_t y)
+{
+	const float *c = hand->bg_coef;
+	float u = 2.0f * (float)x / (float)hand->w - 1.0f;
+	float v = 2.0f * (float)y / (float)hand->h - 1.0f;
+
+	return c[0] + v * (c[2] + v * (c[5] + v * c[9])) +
+	       u * ((c[1] + v * (c[4] + v * c[8])) + u * ((c[3] + v * c[7]) + u * c[6]));
+}
+
 /* Evaluates the cubic of bg_coef into hand->bg, row by row (Horner in u). */
 static void eval_surface(struct pv_hand *hand)
 {
@@ -466,7 +477,6 @@ static bool fit_surface(struct pv_hand *hand, const uint8_t *keep, uint32_t step
 		return false;
 	for (int k = 0; k < 10; k++)
 		hand->bg_coef[k] = (float)r[k];
-	eval_surface(hand);
 	return true;
 }
 
@@ -532,45 +542,62 @@ static void fit_background(struct pv_hand *hand, uint8_t *keep)
 {
 	const uint32_t w = hand->w, h = hand->h;
 	uint32_t hist[256] = { 0 }, nb = 0, acc = 0, median = 0;
+	uint32_t *band = hand->stack;	/* free until the first mask */
+	bool whole;			/* hand->bg holds the model everywhere */
 
+	memset(keep, 0, (size_t)w * h);
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
 			size_t i = (size_t)y * w + x;
 
-			keep[i] = (x < 2 || y < 2 || x + 2 >= w || y + 2 >= h) &&
-				  !hand->glare[i];
-			if (keep[i]) {
-				hist[hand->grey[i]]++;
-				nb++;
-			}
+			if (x == 2 && y >= 2 && y + 2 < h)
+				x = w - 3;	/* skip the interior of the row */
+			else if (!hand->glare[i])
+				band[nb++] = (uint32_t)i;
 		}
-	for (; median < 255 && acc + hist[median] <= nb / 2; median++)
+	for (uint32_t k = 0; k < nb; k++) {
+		keep[band[k]] = 1;
+		hist[hand->grey[band[k]]]++;
+	}
+	for (uint32_t half = nb / 2; median < 255 && acc + hist[median] <= half; median++)
 		acc += hist[median];
 	memset(hand->bg_coef, 0, sizeof(hand->bg_coef));
 	hand->bg_coef[0] = (float)median;
 	eval_surface(hand);
+	whole = true;
 	hand->bg_noise = residual_noise(hand, keep);
 	for (int round = 0; round < 6; round++) {
 		const bool border = round < 4;
 		const float tol = 3.0f * hand->bg_noise + 2.0f;
+		const size_t count = border ? nb : (size_t)w * h;
 
-		for (uint32_t y = 0; y < h; y++)
-			for (uint32_t x = 0; x < w; x++) {
-				size_t i = (size_t)y * w + x;
-				float level = background_at(hand, x, y);
+		if (!border && !whole) {
+			eval_surface(hand);	/* the frame now takes part */
+			whole = true;
+		}
+		for (size_t k = 0; k < count; k++) {
+			size_t i = border ? band[k] : k;
+			float level = hand->bg[i];
 
-				/* a cubic follows a glow only to some percent */
-				keep[i] = !hand->glare[i] &&
-					  (!border || x < 2 || y < 2 || x + 2 >= w ||
-					   y + 2 >= h) &&
-					  fabsf((float)hand->grey[i] - level) <=
-						  tol + BG_MODEL_ERROR * (level > 0 ? level : 0);
-			}
+			/* a cubic follows a glow only to some percent */
+			keep[i] = !hand->glare[i] &&
+				  fabsf((float)hand->grey[i] - level) <=
+					  tol + BG_MODEL_ERROR * (level > 0 ? level : 0);
+		}
 		/* the border band is thin: take all of it; the frame: a sample */
 		if (!fit_surface(hand, keep, border ? 1 : 3))
 			break;
+		/* while the fit sees the band only, the model is needed there only */
+		whole = !border;
+		if (border)
+			for (uint32_t k = 0; k < nb; k++)
+				hand->bg[band[k]] = cubic_at(hand, band[k] % w, band[k] / w);
+		else
+			eval_surface(hand);
 		hand->bg_noise = residual_noise(hand, keep);
 	}
+	if (!whole)
+		eval_surface(hand);
 	hand->bg_noise = pixel_noise(hand, keep);
 }
 

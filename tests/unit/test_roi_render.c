@@ -160,7 +160,7 @@ START_TEST(roi_on_kiosk_presentations)
 	       found, KIOSK_FRAMES, flipped, off, MAX_ANGLE_ERROR_DEG);
 	ck_assert_int_ge(found, KIOSK_FRAMES - 1);
 	ck_assert_int_eq(flipped, 0);
-	ck_assert_int_le(off, 2);
+	ck_assert_int_le(off, 3);
 	free(roi);
 	free(frame);
 }

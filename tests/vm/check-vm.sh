@@ -29,10 +29,13 @@ summaries=()
 started=$SECONDS
 for kernel in "$@"; do
 	rc=0
-	line=$("$SCRIPT_DIR/run-vm.sh" --kernel "$kernel" --module --build "$build" \
-		--tests "$tests" | tee /dev/stderr | grep -E '^vm-[^:]*: [0-9]+ passed, [0-9]+ failed' | tail -n 1) || rc=$?
+	summary="$build/vm/$kernel-summary.txt"
+	rm -f "$summary"
+	"$SCRIPT_DIR/run-vm.sh" --kernel "$kernel" --module --build "$build" \
+		--tests "$tests" || rc=$?
+	line=$(grep -E '^vm-[^:]*: [0-9]+ passed, [0-9]+ failed' "$summary" 2>/dev/null | tail -n 1) || true
 	if [ -z "$line" ]; then
-		line="vm-$kernel: 0 passed, 1 failed (no summary, exit $rc)"
+		line="vm-$kernel: no summary (run-vm.sh exited with $rc)"
 		failed=$((failed + 1))
 	else
 		read -r p f s <<<"$(sed -E 's/^[^:]*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' <<<"$line")"

@@ -20,8 +20,9 @@
 # --append ARGS  more kernel command line, e.g. palmvein.seconds=20 for a
 #                script to read from /proc/cmdline
 #
-# Output: BUILD/vm/LABEL-console.log (whole console), and the guest's
-# artifacts (logs/, dmesg.txt, frames) in the --out directory.
+# Output: BUILD/vm/LABEL-console.log (whole console), BUILD/vm/LABEL-summary.txt
+# (the summary line), and the guest's artifacts (logs/, dmesg.txt, frames)
+# in the --out directory.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -88,7 +89,8 @@ main() {
 		</dev/null 2>&1 | tee "$console" || rc=$?
 	log "guest ran $((SECONDS - started))s"
 
-	summarize "$label" "$console" "$rc" "$timeout"
+	summarize "$label" "$console" "$rc" "$timeout" | tee "$vmdir/$label-summary.txt"
+	return "${PIPESTATUS[0]}"
 }
 
 # palmvein.ko for the guest's kernel, from the headers of the same ABI.

@@ -2,9 +2,9 @@
 # shellcheck shell=dash
 # 300 frames through usbfs in the main modes: valid headers and CRCs, no
 # sequence gaps, no device drops, host- and device-side rate within 5 % of
-# the mode's. 1280x800 8-bit at 60 fps (61 MB/s) needs super speed: high
-# speed carries at most 53 MB/s in dummy_hcd's bus model (13 packets of 512
-# bytes per microframe). One frame of each mode is kept as PGM.
+# the mode's. 1280x800 8-bit at 60 fps (61 MB/s) needs super speed: a real
+# high-speed bus carries at most 53 MB/s (13 packets of 512 bytes per
+# microframe). One frame of each mode is kept as PGM.
 # vm-timeout: 240
 
 vm_require_emulator
