@@ -173,7 +173,7 @@ static bool on_border(const struct pv_hand *hand, struct point p)
  * The valley bottom is often a flat run of pixels; its mean locates the
  * valley to a fraction of a working pixel, which the rotation needs.
  */
-static void valley_point(const struct point *pts, uint32_t n, uint32_t a,
+static bool valley_point(const struct point *pts, uint32_t n, uint32_t a,
 			 uint32_t b, float depth, struct defect *gap)
 {
 	float ax = pts[a].x, ay = pts[a].y;
@@ -190,8 +190,11 @@ static void valley_point(const struct point *pts, uint32_t n, uint32_t a,
 			cnt++;
 		}
 	}
+	if (!cnt)
+		return false;
 	gap->vx = sx / (float)cnt;
 	gap->vy = sy / (float)cnt;
+	return true;
 }
 
 static float sample_bilinear(const struct pv_image *img, float x, float y);
@@ -267,10 +270,13 @@ static uint32_t find_gaps(const struct pv_image *img, const struct pv_hand *hand
 				deepest = j;
 			}
 		}
-		if (best < (cut ? CUT_GAP_MIN_DEPTH * hand->palm_radius : min_depth) ||
+		/* a zero-depth "gap" of a degenerate outline is no valley */
+		if (best <= 0 ||
+		    best < (cut ? CUT_GAP_MIN_DEPTH * hand->palm_radius : min_depth) ||
 		    on_border(hand, pts[deepest]))
 			continue;
-		valley_point(pts, n, a, b, best, &gaps[ngaps]);
+		if (!valley_point(pts, n, a, b, best, &gaps[ngaps]))
+			continue;
 		gaps[ngaps].start = a;
 		gaps[ngaps].end = b;
 		refine_valley(img, hand, pts, &gaps[ngaps]);
@@ -785,8 +791,9 @@ static float sample_bilinear(const struct pv_image *img, float x, float y)
 	int x0, y0, x1, y1;
 	float ax, ay, v00, v01, v10, v11;
 
-	x = x < 0 ? 0 : x > (float)(img->width - 1) ? (float)(img->width - 1) : x;
-	y = y < 0 ? 0 : y > (float)(img->height - 1) ? (float)(img->height - 1) : y;
+	/* written so that NaN clamps to 0 too */
+	x = !(x >= 0) ? 0 : x > (float)(img->width - 1) ? (float)(img->width - 1) : x;
+	y = !(y >= 0) ? 0 : y > (float)(img->height - 1) ? (float)(img->height - 1) : y;
 	x0 = (int)x;
 	y0 = (int)y;
 	x1 = x0 + 1 < (int)img->width ? x0 + 1 : x0;

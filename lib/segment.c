@@ -88,7 +88,7 @@ static void blur3(const uint8_t *in, uint8_t *out, uint8_t *tmp, uint32_t w,
 static int otsu(const struct pv_hand *hand)
 {
 	uint32_t hist[256] = { 0 };
-	double total = 0, sum = 0, sum_sq = 0, best = -1, sum_b = 0, w_b = 0;
+	double total = 0, sum = 0, best = -1, sum_b = 0, w_b = 0;
 	const size_t n = (size_t)hand->w * hand->h;
 	int threshold = -1;
 
@@ -98,7 +98,6 @@ static int otsu(const struct pv_hand *hand)
 	for (int v = 0; v < 256; v++) {
 		total += hist[v];
 		sum += (double)v * hist[v];
-		sum_sq += (double)v * v * hist[v];
 	}
 	if (total == 0)
 		return -1;

@@ -48,6 +48,10 @@ FUZZ_TARGETS += template
 FUZZ_SRCS_template := lib/template.c
 FUZZ_LIBS_template := $(shell pkg-config --libs zlib) -lm
 
+FUZZ_TARGETS += extract
+FUZZ_SRCS_extract := $(LIB_SRCS)
+FUZZ_LIBS_extract := $(shell pkg-config --libs $(LIB_PKGS)) -lm -pthread
+
 define fuzz_rules
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(FUZZ_HEADERS)
 	@mkdir -p $$(@D)

@@ -35,7 +35,7 @@ die() { log "$*"; exit 2; }
 KERNEL_ERRORS='WARNING:|BUG|Oops|refcount_t|use-after-free|list_del corruption'
 
 main() {
-	local series="" tests="*" script="" build=build timeout=600 smp=2 label=""
+	local series="" tests="*" script="" build=build timeout=900 smp=2 label=""
 	local out="" module=0 append=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
