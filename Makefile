@@ -54,6 +54,7 @@ check: deps
 	$(MAKE) check-unit
 	$(MAKE) check-asan
 	$(MAKE) check-fuzz
+	$(MAKE) check-driver-style
 	$(MAKE) check-vm
 
 clean:

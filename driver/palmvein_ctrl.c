@@ -29,32 +29,29 @@ static struct palmvein_device *palmvein_ctrl_dev(struct v4l2_ctrl *ctrl)
 			    ctrl_handler);
 }
 
+/* SET requests carry their value in wValue; probe checked that it fits. */
 static int palmvein_set_exposure(struct palmvein_device *dev, s32 val)
 {
-	__le32 us = cpu_to_le32(clamp_t(u32, val * PALMVEIN_EXPOSURE_UNIT_US,
-					dev->exposure_min_us,
-					dev->exposure_max_us));
+	u16 us = clamp_t(u32, val * PALMVEIN_EXPOSURE_UNIT_US,
+			 dev->exposure_min_us, dev->exposure_max_us);
 
-	return palmvein_xfer(dev, PALMVEIN_REQ_SET_EXPOSURE, false, 0, &us,
-			     sizeof(us));
+	return palmvein_xfer(dev, PALMVEIN_REQ_SET_EXPOSURE, false, us, NULL,
+			     0);
 }
 
 static int palmvein_set_led(struct palmvein_device *dev, unsigned int bank)
 {
-	struct palmvein_led led = {
-		.mode = dev->banks[bank].mode->val,
-		.intensity = cpu_to_le16(dev->banks[bank].intensity->val),
-	};
+	u16 value = PALMVEIN_LED_VALUE(bank, dev->banks[bank].mode->val,
+				       dev->banks[bank].intensity->val);
 
-	return palmvein_xfer(dev, PALMVEIN_REQ_SET_LED, false, bank, &led,
-			     sizeof(led));
+	return palmvein_xfer(dev, PALMVEIN_REQ_SET_LED, false, value, NULL,
+			     0);
 }
 
 static int palmvein_s_ctrl(struct v4l2_ctrl *ctrl)
 {
 	struct palmvein_device *dev = palmvein_ctrl_dev(ctrl);
 	unsigned int bank;
-	__le16 gain;
 	int ret;
 
 	mutex_lock(&dev->lock);
@@ -63,9 +60,8 @@ static int palmvein_s_ctrl(struct v4l2_ctrl *ctrl)
 		ret = palmvein_set_exposure(dev, ctrl->val);
 		break;
 	case V4L2_CID_GAIN:
-		gain = cpu_to_le16(ctrl->val);
-		ret = palmvein_xfer(dev, PALMVEIN_REQ_SET_GAIN, false, 0, &gain,
-				    sizeof(gain));
+		ret = palmvein_xfer(dev, PALMVEIN_REQ_SET_GAIN, false, ctrl->val,
+				    NULL, 0);
 		break;
 	default:
 		/* Intensity is the master of its bank's cluster. */

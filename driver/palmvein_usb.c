@@ -184,7 +184,9 @@ static int palmvein_parse_banks(struct palmvein_device *dev,
 
 		bank->wavelength_nm = le16_to_cpu(info->banks[i].wavelength_nm);
 		bank->max_intensity = le16_to_cpu(info->banks[i].max_intensity);
-		if (!bank->wavelength_nm || !bank->max_intensity) {
+		/* SET_LED carries the intensity in 12 bits of wValue. */
+		if (!bank->wavelength_nm || !bank->max_intensity ||
+		    bank->max_intensity > PALMVEIN_LED_INTENSITY_WIRE_MAX) {
 			dev_err(&dev->intf->dev, "invalid bank %u\n", i);
 			return -EPROTO;
 		}
@@ -247,9 +249,12 @@ static int palmvein_read_info(struct palmvein_device *dev)
 	dev->gain_def = le16_to_cpu(info->gain_default);
 	dev->distance_max_mm = le16_to_cpu(info->distance_max_mm);
 
-	/* V4L2 expresses exposure in 100 us steps: keep at least one. */
+	/*
+	 * V4L2 expresses exposure in 100 us steps: keep at least one.
+	 * SET_EXPOSURE carries microseconds in the 16 bits of wValue.
+	 */
 	if (DIV_ROUND_UP(dev->exposure_min_us, 100) >
-	    dev->exposure_max_us / 100 ||
+	    dev->exposure_max_us / 100 || dev->exposure_max_us > U16_MAX ||
 	    dev->exposure_def_us < dev->exposure_min_us ||
 	    dev->exposure_def_us > dev->exposure_max_us) {
 		dev_err(d, "invalid exposure range %u..%u us, default %u\n",

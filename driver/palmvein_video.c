@@ -353,13 +353,12 @@ static int palmvein_submit_urbs(struct palmvein_device *dev)
 
 static int palmvein_usb_start(struct palmvein_device *dev)
 {
-	struct palmvein_stream_start start = { .mode = dev->cur_mode };
 	int ret;
 
 	lockdep_assert_held(&dev->lock);
 
-	ret = palmvein_xfer(dev, PALMVEIN_REQ_START_STREAM, false, 0, &start,
-			    sizeof(start));
+	ret = palmvein_xfer(dev, PALMVEIN_REQ_START_STREAM, false,
+			    dev->cur_mode, NULL, 0);
 	if (ret)
 		return ret;
 

@@ -63,9 +63,8 @@ static void ep0_stream_changed(struct emu *emu, uint32_t generation_before)
 static void ep0_setup(struct emu *emu, const struct usb_ctrlrequest *setup)
 {
 	uint8_t data[sizeof(struct palmvein_device_info)];
-	uint16_t length = le16toh(setup->wLength);
 	uint32_t generation;
-	ssize_t n = 0;
+	ssize_t n;
 	int ret;
 
 	if (fw_ctrl_check(setup)) {
@@ -75,8 +74,7 @@ static void ep0_setup(struct emu *emu, const struct usb_ctrlrequest *setup)
 	}
 	if (setup->bRequestType & USB_DIR_IN) {
 		pthread_mutex_lock(&emu->lock);
-		ret = fw_ctrl_handle(&emu->fw, setup, NULL, 0, data,
-				     sizeof(data));
+		ret = fw_ctrl_handle(&emu->fw, setup, data, sizeof(data));
 		pthread_mutex_unlock(&emu->lock);
 		if (ret < 0) {
 			ep0_log_request(emu, setup, "stalled");
@@ -90,42 +88,22 @@ static void ep0_setup(struct emu *emu, const struct usb_ctrlrequest *setup)
 		ep0_log_request(emu, setup, "answered");
 		return;
 	}
-	/* checked wLength fits: the largest OUT stage is 4 bytes */
-	if (length) {
-		n = read(emu->ep0, data, length);
-		if (n < 0) {
-			emu_info(&emu->log, "data stage of request %02x lost: %s",
-				 setup->bRequest, strerror(errno));
-			return;
-		}
-	}
+	/* checked: no OUT request has a data stage, the value is in wValue */
 	pthread_mutex_lock(&emu->lock);
 	generation = emu->fw.stream_generation;
-	ret = fw_ctrl_handle(&emu->fw, setup, data, (size_t)n, NULL, 0);
+	ret = fw_ctrl_handle(&emu->fw, setup, NULL, 0);
 	ep0_stream_changed(emu, generation);
 	pthread_mutex_unlock(&emu->lock);
 
-	if (!length) {
-		if (ret < 0) {
-			ep0_log_request(emu, setup, "stalled");
-			ep0_stall(emu, setup);
-		} else if (read(emu->ep0, NULL, 0) < 0) {
-			emu_info(&emu->log, "status stage of request %02x lost: %s",
-				 setup->bRequest, strerror(errno));
-		} else {
-			ep0_log_request(emu, setup, "done");
-		}
-		return;
-	}
-	/*
-	 * FunctionFS acknowledges an OUT data stage before userspace sees the
-	 * data, so a bad value can only be refused, not stalled.
-	 */
-	if (ret < 0)
-		emu_info(&emu->log, "request %02x: value out of range, ignored",
-			 setup->bRequest);
-	else
+	if (ret < 0) {
+		ep0_log_request(emu, setup, "stalled");
+		ep0_stall(emu, setup);
+	} else if (read(emu->ep0, NULL, 0) < 0) {
+		emu_info(&emu->log, "status stage of request %02x lost: %s",
+			 setup->bRequest, strerror(errno));
+	} else {
 		ep0_log_request(emu, setup, "done");
+	}
 }
 
 static unsigned int ep0_bulk_max_packet(struct emu *emu)

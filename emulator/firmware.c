@@ -37,6 +37,13 @@ _Static_assert(FW_NUM_MODES <= PALMVEIN_MAX_MODES, "too many modes for GET_INFO"
 
 static const uint16_t fw_wavelengths[FW_NUM_BANKS] = { 850, 940 };
 
+/* SET requests carry their value in the 16 bits of wValue. */
+_Static_assert(FW_EXPOSURE_MAX_US <= 0xffff, "SET_EXPOSURE cannot carry exposure_max_us");
+_Static_assert(FW_LED_MAX_INTENSITY <= PALMVEIN_LED_INTENSITY_WIRE_MAX,
+	       "SET_LED cannot carry max_intensity");
+_Static_assert(PALMVEIN_LED_MODE_COUNT == 4,
+	       "SET_LED's 2-bit mode field must hold exactly the LED modes");
+
 /*
  * Thermal model of the LED board: first order, heated by LED current times
  * duty cycle. One bank fully on settles at 75 C, both at 125 C.
@@ -113,49 +120,62 @@ void fw_device_info(const struct fw_state *st,
 	}
 }
 
-/* What a request must look like before its data stage. */
+/* What the SETUP packet of a request must look like. */
 struct fw_request_rule {
 	bool dir_in;
 	uint16_t length;	/* exact wLength; GET_INFO accepts less */
-	uint16_t value_limit;	/* wValue must be below this */
 };
 
 static const struct fw_request_rule *fw_rule(uint8_t request)
 {
-	static const struct fw_request_rule get_info = { true, sizeof(struct palmvein_device_info), 1 };
-	static const struct fw_request_rule get_u32 = { true, 4, 1 };
-	static const struct fw_request_rule set_u32 = { false, 4, 1 };
-	static const struct fw_request_rule get_u16 = { true, 2, 1 };
-	static const struct fw_request_rule set_u16 = { false, 2, 1 };
-	static const struct fw_request_rule get_led = { true, sizeof(struct palmvein_led), FW_NUM_BANKS };
-	static const struct fw_request_rule set_led = { false, sizeof(struct palmvein_led), FW_NUM_BANKS };
-	static const struct fw_request_rule start = { false, sizeof(struct palmvein_stream_start), 1 };
-	static const struct fw_request_rule stop = { false, 0, 1 };
-	static const struct fw_request_rule status = { true, sizeof(struct palmvein_status), 1 };
+	static const struct fw_request_rule get_info = { true, sizeof(struct palmvein_device_info) };
+	static const struct fw_request_rule get_u32 = { true, 4 };
+	static const struct fw_request_rule get_u16 = { true, 2 };
+	static const struct fw_request_rule get_led = { true, sizeof(struct palmvein_led) };
+	/* every SET carries its value in wValue: no data stage */
+	static const struct fw_request_rule set = { false, 0 };
+	static const struct fw_request_rule status = { true, sizeof(struct palmvein_status) };
 
 	switch (request) {
 	case PALMVEIN_REQ_GET_INFO:
 		return &get_info;
 	case PALMVEIN_REQ_GET_EXPOSURE:
 		return &get_u32;
-	case PALMVEIN_REQ_SET_EXPOSURE:
-		return &set_u32;
 	case PALMVEIN_REQ_GET_GAIN:
 		return &get_u16;
-	case PALMVEIN_REQ_SET_GAIN:
-		return &set_u16;
 	case PALMVEIN_REQ_GET_LED:
 		return &get_led;
+	case PALMVEIN_REQ_SET_EXPOSURE:
+	case PALMVEIN_REQ_SET_GAIN:
 	case PALMVEIN_REQ_SET_LED:
-		return &set_led;
 	case PALMVEIN_REQ_START_STREAM:
-		return &start;
 	case PALMVEIN_REQ_STOP_STREAM:
-		return &stop;
+		return &set;
 	case PALMVEIN_REQ_GET_STATUS:
 		return &status;
 	default:
 		return NULL;
+	}
+}
+
+/* wValue of each request: its argument, or zero where unused. */
+static bool fw_value_ok(uint8_t request, uint16_t value)
+{
+	switch (request) {
+	case PALMVEIN_REQ_SET_EXPOSURE:
+		return value >= FW_EXPOSURE_MIN_US && value <= FW_EXPOSURE_MAX_US;
+	case PALMVEIN_REQ_SET_GAIN:
+		return value >= FW_GAIN_MIN && value <= FW_GAIN_MAX;
+	case PALMVEIN_REQ_GET_LED:
+		return value < FW_NUM_BANKS;
+	case PALMVEIN_REQ_SET_LED:
+		/* every 2-bit mode exists (asserted above) */
+		return PALMVEIN_LED_VALUE_BANK(value) < FW_NUM_BANKS &&
+		       PALMVEIN_LED_VALUE_INTENSITY(value) <= FW_LED_MAX_INTENSITY;
+	case PALMVEIN_REQ_START_STREAM:
+		return value < FW_NUM_MODES;
+	default:
+		return value == 0;
 	}
 }
 
@@ -175,27 +195,11 @@ int fw_ctrl_check(const struct usb_ctrlrequest *setup)
 	if (setup->bRequestType != want_type)
 		return -EPIPE;
 	if (le16toh(setup->wIndex) != 0 ||
-	    le16toh(setup->wValue) >= rule->value_limit)
+	    !fw_value_ok(setup->bRequest, le16toh(setup->wValue)))
 		return -EPIPE;
 	if (setup->bRequest == PALMVEIN_REQ_GET_INFO)
 		return length >= FW_INFO_MIN_LENGTH ? 0 : -EPIPE;
 	return length == rule->length ? 0 : -EPIPE;
-}
-
-static uint32_t get_le32(const void *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static uint16_t get_le16(const void *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le16toh(v);
 }
 
 static void put_le32(void *p, uint32_t v)
@@ -210,35 +214,13 @@ static void put_le16(void *p, uint16_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-static int fw_set_led(struct fw_state *st, unsigned int bank, const void *out)
+static void fw_start_stream(struct fw_state *st, uint8_t mode)
 {
-	struct palmvein_led led;
-	uint16_t intensity;
-
-	memcpy(&led, out, sizeof(led));
-	intensity = le16toh(led.intensity);
-	if (led.mode >= PALMVEIN_LED_MODE_COUNT || led.reserved ||
-	    intensity > FW_LED_MAX_INTENSITY)
-		return -EPIPE;
-	st->led[bank].mode = led.mode;
-	st->led[bank].intensity = intensity;
-	return 0;
-}
-
-static int fw_start_stream(struct fw_state *st, const void *out)
-{
-	struct palmvein_stream_start start;
-
-	memcpy(&start, out, sizeof(start));
-	if (start.mode >= FW_NUM_MODES || start.reserved[0] ||
-	    start.reserved[1] || start.reserved[2])
-		return -EPIPE;
-	st->mode = start.mode;
+	st->mode = mode;
 	st->streaming = true;
 	st->stream_generation++;
 	/* a new stream starts with a clean overrun record */
 	st->faults &= ~PALMVEIN_FAULT_OVERRUN;
-	return 0;
 }
 
 static size_t fw_get_status(const struct fw_state *st, void *in)
@@ -256,26 +238,21 @@ static size_t fw_get_status(const struct fw_state *st, void *in)
 }
 
 int fw_ctrl_handle(struct fw_state *st, const struct usb_ctrlrequest *setup,
-		   const void *out, size_t out_len, void *in, size_t in_size)
+		   void *in, size_t in_size)
 {
 	uint16_t length = le16toh(setup->wLength);
 	uint16_t value = le16toh(setup->wValue);
 	struct palmvein_device_info info;
 	struct palmvein_led led;
-	uint32_t u32;
-	uint16_t u16;
+	unsigned int bank;
 
 	if (fw_ctrl_check(setup))
 		return -EPIPE;
 	/* a longer GET_INFO read gets the device's info and a short packet */
 	if (setup->bRequest == PALMVEIN_REQ_GET_INFO && length > sizeof(info))
 		length = sizeof(info);
-	if (setup->bRequestType & USB_DIR_IN) {
-		if (in_size < length)
-			return -EPIPE;
-	} else if (out_len != length) {
+	if ((setup->bRequestType & USB_DIR_IN) && in_size < length)
 		return -EPIPE;
-	}
 
 	switch (setup->bRequest) {
 	case PALMVEIN_REQ_GET_INFO:
@@ -286,19 +263,13 @@ int fw_ctrl_handle(struct fw_state *st, const struct usb_ctrlrequest *setup,
 		put_le32(in, st->exposure_us);
 		return 4;
 	case PALMVEIN_REQ_SET_EXPOSURE:
-		u32 = get_le32(out);
-		if (u32 < FW_EXPOSURE_MIN_US || u32 > FW_EXPOSURE_MAX_US)
-			return -EPIPE;
-		st->exposure_us = u32;
+		st->exposure_us = value;
 		return 0;
 	case PALMVEIN_REQ_GET_GAIN:
 		put_le16(in, st->gain);
 		return 2;
 	case PALMVEIN_REQ_SET_GAIN:
-		u16 = get_le16(out);
-		if (u16 < FW_GAIN_MIN || u16 > FW_GAIN_MAX)
-			return -EPIPE;
-		st->gain = u16;
+		st->gain = value;
 		return 0;
 	case PALMVEIN_REQ_GET_LED:
 		led.mode = st->led[value].mode;
@@ -307,9 +278,13 @@ int fw_ctrl_handle(struct fw_state *st, const struct usb_ctrlrequest *setup,
 		memcpy(in, &led, sizeof(led));
 		return sizeof(led);
 	case PALMVEIN_REQ_SET_LED:
-		return fw_set_led(st, value, out);
+		bank = PALMVEIN_LED_VALUE_BANK(value);
+		st->led[bank].mode = PALMVEIN_LED_VALUE_MODE(value);
+		st->led[bank].intensity = PALMVEIN_LED_VALUE_INTENSITY(value);
+		return 0;
 	case PALMVEIN_REQ_START_STREAM:
-		return fw_start_stream(st, out);
+		fw_start_stream(st, (uint8_t)value);
+		return 0;
 	case PALMVEIN_REQ_STOP_STREAM:
 		if (st->streaming)
 			st->stream_generation++;

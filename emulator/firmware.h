@@ -83,19 +83,19 @@ void fw_device_info(const struct fw_state *st,
 		    struct palmvein_device_info *info);
 
 /*
- * Validates what is known before the data stage: request type, bRequest,
- * direction, wValue, wIndex, wLength. Returns 0, or -EPIPE to stall.
+ * Validates the whole request on its SETUP packet: request type, bRequest,
+ * direction, wIndex, wLength and wValue, including the range of every SET
+ * value (no request has an OUT data stage). Returns 0, or -EPIPE to stall.
  */
 int fw_ctrl_check(const struct usb_ctrlrequest *setup);
 
 /*
- * Executes a control request. @out/@out_len is the OUT data stage; for IN
- * requests the answer goes to @in (@in_size bytes, at least wLength).
- * Returns the number of IN bytes (0 for OUT), or -EPIPE to stall; on -EPIPE
- * @st is unchanged.
+ * Executes a control request. For IN requests the answer goes to @in
+ * (@in_size bytes, at least wLength). Returns the number of IN bytes (0 for
+ * OUT), or -EPIPE to stall; on -EPIPE @st is unchanged.
  */
 int fw_ctrl_handle(struct fw_state *st, const struct usb_ctrlrequest *setup,
-		   const void *out, size_t out_len, void *in, size_t in_size);
+		   void *in, size_t in_size);
 
 uint32_t fw_frame_interval_us(const struct fw_state *st);
 /* Exposure actually used: the set exposure clamped to the frame interval. */

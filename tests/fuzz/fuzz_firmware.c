@@ -8,15 +8,18 @@
  *   1 byte   flags: bits 0-1 shorten the IN buffer below wLength by that
  *            many bytes; bit 7 first runs the LED thermal model for
  *            (bits 0-6) seconds
- *   n bytes  OUT data stage: wLength bytes, or what is left of the input
  *
- * Promises checked besides memory safety (IN and OUT buffers are exactly
- * sized heap copies, so any access beyond them is caught):
+ * No request has an OUT data stage: SETs carry their value in wValue.
+ *
+ * Promises checked besides memory safety (the IN buffer is an exactly
+ * sized heap block, so any access beyond it is caught):
  *  - a request fw_ctrl_check() refuses stalls;
  *  - a stalled request leaves the state unchanged;
  *  - an IN answer never exceeds wLength or the buffer, an OUT request
- *    answers 0 bytes, and GETs read back what SETs wrote;
- *  - the state always stays within the limits GET_INFO announces.
+ *    answers 0 bytes and has wLength 0, and GETs read back what SETs wrote
+ *    in wValue;
+ *  - the state always stays within the limits GET_INFO announces, so a SET
+ *    of an out-of-range value must have stalled.
  */
 #include <endian.h>
 #include <errno.h>
@@ -30,7 +33,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define RECORD_HEADER 9
+#define RECORD_SIZE 9
 #define MAX_RECORDS 64
 
 static bool same_state(const struct fw_state *a, const struct fw_state *b)
@@ -94,15 +97,16 @@ static uint32_t le32_at(const uint8_t *p)
 static void check_effect(const struct fw_state *before,
 			 const struct fw_state *st,
 			 const struct usb_ctrlrequest *setup,
-			 const uint8_t *out, const uint8_t *in, int ret)
+			 const uint8_t *in, int ret)
 {
 	uint16_t value = le16toh(setup->wValue);
 	uint16_t length = le16toh(setup->wLength);
+	unsigned int bank, i;
 
 	if (setup->bRequestType & USB_DIR_IN) {
 		if ((size_t)ret > length || !same_state(before, st))
 			__builtin_trap();
-	} else if (ret != 0) {
+	} else if (ret != 0 || length != 0) {
 		__builtin_trap();
 	}
 	switch (setup->bRequest) {
@@ -116,7 +120,7 @@ static void check_effect(const struct fw_state *before,
 			__builtin_trap();
 		break;
 	case PALMVEIN_REQ_SET_EXPOSURE:
-		if (st->exposure_us != le32_at(out))
+		if (st->exposure_us != value)
 			__builtin_trap();
 		break;
 	case PALMVEIN_REQ_GET_GAIN:
@@ -124,7 +128,7 @@ static void check_effect(const struct fw_state *before,
 			__builtin_trap();
 		break;
 	case PALMVEIN_REQ_SET_GAIN:
-		if (st->gain != le16_at(out))
+		if (st->gain != value)
 			__builtin_trap();
 		break;
 	case PALMVEIN_REQ_GET_LED:
@@ -134,14 +138,19 @@ static void check_effect(const struct fw_state *before,
 			__builtin_trap();
 		break;
 	case PALMVEIN_REQ_SET_LED:
-		if (st->led[value].mode != out[0] ||
-		    st->led[value].intensity != le16_at(out + 2) ||
-		    st->led[!value].mode != before->led[!value].mode ||
-		    st->led[!value].intensity != before->led[!value].intensity)
+		bank = PALMVEIN_LED_VALUE_BANK(value);
+		if (bank >= FW_NUM_BANKS ||
+		    st->led[bank].mode != PALMVEIN_LED_VALUE_MODE(value) ||
+		    st->led[bank].intensity != PALMVEIN_LED_VALUE_INTENSITY(value))
 			__builtin_trap();
+		for (i = 0; i < FW_NUM_BANKS; i++)
+			if (i != bank &&
+			    (st->led[i].mode != before->led[i].mode ||
+			     st->led[i].intensity != before->led[i].intensity))
+				__builtin_trap();
 		break;
 	case PALMVEIN_REQ_START_STREAM:
-		if (!st->streaming || st->mode != out[0] ||
+		if (!st->streaming || st->mode != value ||
 		    st->stream_generation == before->stream_generation)
 			__builtin_trap();
 		break;
@@ -159,14 +168,13 @@ static void check_effect(const struct fw_state *before,
 	}
 }
 
-static void run_request(struct fw_state *st, const uint8_t *rec,
-			const uint8_t *payload, size_t payload_len)
+static void run_request(struct fw_state *st, const uint8_t *rec)
 {
 	struct usb_ctrlrequest setup;
 	struct fw_state before;
 	uint8_t flags = rec[8];
-	uint8_t *in = NULL, *out = NULL;
-	size_t in_size = 0, out_len = 0;
+	uint8_t *in = NULL;
+	size_t in_size = 0;
 	uint16_t length;
 	int check, ret;
 
@@ -179,16 +187,10 @@ static void run_request(struct fw_state *st, const uint8_t *rec,
 		in = malloc(in_size ? in_size : 1);
 		if (!in)
 			return;
-	} else {
-		out_len = payload_len;
-		out = malloc(out_len ? out_len : 1);
-		if (!out)
-			return;
-		memcpy(out, payload, out_len);
 	}
 	before = *st;
 	check = fw_ctrl_check(&setup);
-	ret = fw_ctrl_handle(st, &setup, out, out_len, in, in_size);
+	ret = fw_ctrl_handle(st, &setup, in, in_size);
 	if (check && check != -EPIPE)
 		__builtin_trap();
 	if (ret == -EPIPE) {
@@ -199,10 +201,9 @@ static void run_request(struct fw_state *st, const uint8_t *rec,
 	} else {
 		if ((setup.bRequestType & USB_DIR_IN) && (size_t)ret > in_size)
 			__builtin_trap();
-		check_effect(&before, st, &setup, out, in, ret);
+		check_effect(&before, st, &setup, in, ret);
 	}
 	free(in);
-	free(out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -214,18 +215,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (fw_init(&st, serial))
 		__builtin_trap();
-	while (size - pos >= RECORD_HEADER && records++ < MAX_RECORDS) {
-		const uint8_t *rec = data + pos;
-		size_t payload_len = 0;
-
-		pos += RECORD_HEADER;
-		if (!(rec[0] & USB_DIR_IN)) {
-			payload_len = le16_at(rec + 6);
-			if (payload_len > size - pos)
-				payload_len = size - pos;
-		}
-		run_request(&st, rec, data + pos, payload_len);
-		pos += payload_len;
+	while (size - pos >= RECORD_SIZE && records++ < MAX_RECORDS) {
+		run_request(&st, data + pos);
+		pos += RECORD_SIZE;
 		check_invariants(&st, serial);
 	}
 	return 0;

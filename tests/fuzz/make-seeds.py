@@ -100,10 +100,10 @@ DIR_IN = 0x80
 VENDOR_INTERFACE = 0x41
 
 
-def req(request, length, value=0, index=0, dir_in=False, flags=0, data=b""):
+def req(request, length=0, value=0, index=0, dir_in=False, flags=0):
     rtype = VENDOR_INTERFACE | (DIR_IN if dir_in else 0)
     return struct.pack("<BBHHHB", rtype, request, value, index, length,
-                       flags) + data
+                       flags)
 
 
 GET_INFO, GET_EXP, SET_EXP, GET_GAIN, SET_GAIN = 0x01, 0x10, 0x11, 0x12, 0x13
@@ -111,53 +111,59 @@ GET_LED, SET_LED, START, STOP, STATUS = 0x14, 0x15, 0x20, 0x21, 0x30
 
 
 def firmware_seeds():
-    u32 = lambda v: struct.pack("<I", v)
-    u16 = lambda v: struct.pack("<H", v)
-    led = lambda mode, intensity, reserved=0: struct.pack(
-        "<BBH", mode, reserved, intensity)
-    start = lambda mode, reserved=0: bytes([mode, reserved, 0, 0])
+    # SET requests carry their value in wValue and have no data stage
+    led = lambda bank, mode, intensity: bank << 14 | mode << 12 | intensity
     return {
         "session": b"".join([
             req(GET_INFO, 4, dir_in=True),
             req(GET_INFO, 0x1000, dir_in=True),
             req(GET_INFO, 296, dir_in=True),
-            req(SET_EXP, 4, data=u32(8000)),
+            req(SET_EXP, value=8000),
             req(GET_EXP, 4, dir_in=True),
-            req(SET_GAIN, 2, data=u16(64)),
+            req(SET_GAIN, value=64),
             req(GET_GAIN, 2, dir_in=True),
-            req(SET_LED, 4, value=0, data=led(1, 255)),
-            req(SET_LED, 4, value=1, data=led(3, 40)),
+            req(SET_LED, value=led(0, 1, 255)),
+            req(SET_LED, value=led(1, 3, 40)),
             req(GET_LED, 4, value=1, dir_in=True),
-            req(START, 4, data=start(3)),
+            req(START, value=3),
             req(STATUS, 16, dir_in=True),
-            req(STOP, 0),
+            req(STOP),
         ]),
         "hot_leds": b"".join([
-            req(SET_LED, 4, value=0, data=led(1, 255)),
-            req(SET_LED, 4, value=1, data=led(1, 255)),
+            req(SET_LED, value=led(0, 1, 255)),
+            req(SET_LED, value=led(1, 1, 255)),
             req(STATUS, 16, dir_in=True, flags=0xfc),
             req(STATUS, 16, dir_in=True, flags=0xfc),
-            req(START, 4, data=start(9)),
+            req(START, value=9),
             req(STATUS, 16, dir_in=True, flags=0x85),
             req(STATUS, 16, dir_in=True, flags=0x84),
         ]),
         "stalls": b"".join([
-            req(SET_EXP, 4, data=u32(9)),
-            req(SET_EXP, 4, data=u32(30001)),
-            req(SET_GAIN, 2, data=u16(257)),
-            req(SET_LED, 4, value=2, data=led(1, 1)),
-            req(SET_LED, 4, value=0, data=led(4, 1)),
-            req(SET_LED, 4, value=0, data=led(1, 256)),
-            req(SET_LED, 4, value=0, data=led(1, 1, reserved=1)),
-            req(START, 4, data=start(10)),
-            req(START, 4, data=start(0, reserved=1)),
+            req(SET_EXP, value=0),
+            req(SET_EXP, value=9),
+            req(SET_EXP, value=30001),
+            req(SET_GAIN, value=15),
+            req(SET_GAIN, value=257),
+            req(SET_GAIN, value=0xffff),
+            req(SET_LED, value=led(2, 1, 1)),
+            req(SET_LED, value=9 << 12 | 1),
+            req(SET_LED, value=led(0, 1, 256)),
+            req(SET_LED, value=led(0, 1, 4095)),
+            req(START, value=10),
+            req(START, value=200),
+            req(STOP, value=1),
+            # the data-stage form of a SET, even with a valid value
+            req(SET_EXP, 4, value=8000),
+            req(SET_GAIN, 2, value=64),
+            req(SET_LED, 4, value=led(0, 1, 1)),
+            req(START, 4, value=0),
+            req(STOP, 4),
             req(GET_INFO, 3, dir_in=True),
             req(GET_EXP, 4, dir_in=True, flags=1),
             req(GET_EXP, 4, index=1, dir_in=True),
             req(GET_EXP, 4, value=1, dir_in=True),
-            req(GET_EXP, 4, data=bytes(4)),
-            req(0x7f, 0),
-            req(SET_EXP, 4, data=b"\x10"),
+            req(GET_EXP, 4),
+            req(0x7f),
         ]),
     }
 

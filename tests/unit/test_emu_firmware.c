@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Every control request of the emulated sensor: valid ones act, each kind
- * of invalid one stalls and leaves the device state byte-for-byte unchanged.
+ * of invalid one (out-of-range SET values included: they travel in wValue)
+ * stalls and leaves the device state byte-for-byte unchanged.
  */
 #include <check.h>
 #include <endian.h>
@@ -35,15 +36,14 @@ static struct fw_state fresh(void)
 	return st;
 }
 
-static int do_out(struct fw_state *st, uint8_t req, uint16_t value,
-		  const void *data, uint16_t len)
+/* A SET request as the protocol has it: the value in wValue, no data. */
+static int do_out(struct fw_state *st, uint8_t req, uint16_t value)
 {
-	struct usb_ctrlrequest s = setup(TYPE_OUT, req, value, 0, len);
-	uint8_t in[8];
+	struct usb_ctrlrequest s = setup(TYPE_OUT, req, value, 0, 0);
 
 	if (fw_ctrl_check(&s))
 		return -EPIPE;
-	return fw_ctrl_handle(st, &s, data, len, in, sizeof(in));
+	return fw_ctrl_handle(st, &s, NULL, 0);
 }
 
 static int do_in(struct fw_state *st, uint8_t req, uint16_t value, void *in,
@@ -53,20 +53,28 @@ static int do_in(struct fw_state *st, uint8_t req, uint16_t value, void *in,
 
 	if (fw_ctrl_check(&s))
 		return -EPIPE;
-	return fw_ctrl_handle(st, &s, NULL, 0, in, len);
+	return fw_ctrl_handle(st, &s, in, len);
 }
 
 /* An invalid request must stall and change nothing at all. */
 static void assert_stalls_unchanged(struct fw_state *st,
-				    const struct usb_ctrlrequest *s,
-				    const void *out, size_t out_len)
+				    const struct usb_ctrlrequest *s)
 {
 	struct fw_state before = *st;
 	uint8_t in[sizeof(struct palmvein_device_info) + 16];
 
-	ck_assert_int_eq(fw_ctrl_handle(st, s, out, out_len, in, sizeof(in)),
-			 -EPIPE);
+	ck_assert_int_eq(fw_ctrl_handle(st, s, in, sizeof(in)), -EPIPE);
 	ck_assert_mem_eq(st, &before, sizeof(before));
+}
+
+/* An invalid SET value stalls on the SETUP packet and changes nothing. */
+static void assert_set_stalls(struct fw_state *st, uint8_t req,
+			      uint16_t value)
+{
+	struct usb_ctrlrequest s = setup(TYPE_OUT, req, value, 0, 0);
+
+	ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
+	assert_stalls_unchanged(st, &s);
 }
 
 START_TEST(test_get_info)
@@ -136,62 +144,57 @@ START_TEST(test_get_info_prefix)
 	}
 	s = setup(TYPE_IN, PALMVEIN_REQ_GET_INFO, 0, 0, 3);
 	ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-	assert_stalls_unchanged(&st, &s, NULL, 0);
+	assert_stalls_unchanged(&st, &s);
 }
 END_TEST
 
 START_TEST(test_exposure)
 {
 	struct fw_state st = fresh();
-	uint32_t v = htole32(12345), got;
+	uint32_t got;
 
 	ck_assert_int_eq(do_in(&st, PALMVEIN_REQ_GET_EXPOSURE, 0, &got, 4), 4);
 	ck_assert_uint_eq(le32toh(got), 4000);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 0, &v, 4), 0);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 12345), 0);
 	ck_assert_int_eq(do_in(&st, PALMVEIN_REQ_GET_EXPOSURE, 0, &got, 4), 4);
 	ck_assert_uint_eq(le32toh(got), 12345);
-	v = htole32(10);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 0, &v, 4), 0);
-	v = htole32(30000);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 0, &v, 4), 0);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 10), 0);
+	ck_assert_uint_eq(st.exposure_us, 10);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 30000), 0);
 	ck_assert_uint_eq(st.exposure_us, 30000);
 }
 END_TEST
 
 START_TEST(test_exposure_out_of_range)
 {
-	static const uint32_t bad[] = { 0, 9, 30001, 0xffffffff };
+	static const uint16_t bad[] = { 0, 9, 30001, 0xffff };
 	struct fw_state st = fresh();
-	struct usb_ctrlrequest s = setup(TYPE_OUT, PALMVEIN_REQ_SET_EXPOSURE,
-					 0, 0, 4);
 	unsigned int i;
-	uint32_t v;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		v = htole32(bad[i]);
-		/* the header alone is fine: the value is judged on data */
-		ck_assert_int_eq(fw_ctrl_check(&s), 0);
-		assert_stalls_unchanged(&st, &s, &v, 4);
-	}
+	/* not the default, so a stall that resets it is caught too */
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_EXPOSURE, 777), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_set_stalls(&st, PALMVEIN_REQ_SET_EXPOSURE, bad[i]);
+	ck_assert_uint_eq(st.exposure_us, 777);
 }
 END_TEST
 
 START_TEST(test_gain)
 {
+	static const uint16_t bad[] = { 0, 15, 257, 0xffff };
 	struct fw_state st = fresh();
-	struct usb_ctrlrequest s = setup(TYPE_OUT, PALMVEIN_REQ_SET_GAIN, 0,
-					 0, 2);
-	uint16_t v = htole16(64), got;
+	uint16_t got;
+	unsigned int i;
 
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_GAIN, 0, &v, 2), 0);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_GAIN, 64), 0);
 	ck_assert_int_eq(do_in(&st, PALMVEIN_REQ_GET_GAIN, 0, &got, 2), 2);
 	ck_assert_uint_eq(le16toh(got), 64);
-	v = htole16(15);
-	assert_stalls_unchanged(&st, &s, &v, 2);
-	v = htole16(257);
-	assert_stalls_unchanged(&st, &s, &v, 2);
-	v = htole16(256);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_GAIN, 0, &v, 2), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_set_stalls(&st, PALMVEIN_REQ_SET_GAIN, bad[i]);
+	ck_assert_uint_eq(st.gain, 64);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_GAIN, 16), 0);
+	ck_assert_uint_eq(st.gain, 16);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_GAIN, 256), 0);
 	ck_assert_uint_eq(st.gain, 256);
 }
 END_TEST
@@ -199,7 +202,7 @@ END_TEST
 START_TEST(test_led)
 {
 	struct fw_state st = fresh();
-	struct palmvein_led led, got;
+	struct palmvein_led got;
 
 	ck_assert_int_eq(do_in(&st, PALMVEIN_REQ_GET_LED, 0, &got, 4), 4);
 	ck_assert_uint_eq(got.mode, PALMVEIN_LED_OFF);
@@ -207,85 +210,113 @@ START_TEST(test_led)
 	ck_assert_uint_eq(got.mode, PALMVEIN_LED_STROBE);
 	ck_assert_uint_eq(le16toh(got.intensity), 128);
 
-	led.mode = PALMVEIN_LED_ALTERNATE;
-	led.reserved = 0;
-	led.intensity = htole16(255);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_LED, 0, &led, 4), 0);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_LED,
+				PALMVEIN_LED_VALUE(0, PALMVEIN_LED_ALTERNATE,
+						   255)), 0);
 	ck_assert_int_eq(do_in(&st, PALMVEIN_REQ_GET_LED, 0, &got, 4), 4);
 	ck_assert_uint_eq(got.mode, PALMVEIN_LED_ALTERNATE);
+	ck_assert_uint_eq(got.reserved, 0);
 	ck_assert_uint_eq(le16toh(got.intensity), 255);
 	/* bank 1 untouched */
 	ck_assert_uint_eq(st.led[1].mode, PALMVEIN_LED_STROBE);
+	ck_assert_uint_eq(st.led[1].intensity, 128);
+	/* and set on its own */
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_SET_LED,
+				PALMVEIN_LED_VALUE(1, PALMVEIN_LED_ON, 0)), 0);
+	ck_assert_uint_eq(st.led[1].mode, PALMVEIN_LED_ON);
+	ck_assert_uint_eq(st.led[1].intensity, 0);
+	ck_assert_uint_eq(st.led[0].mode, PALMVEIN_LED_ALTERNATE);
+	ck_assert_uint_eq(st.led[0].intensity, 255);
+}
+END_TEST
+
+START_TEST(test_led_value_layout)
+{
+	uint16_t v = PALMVEIN_LED_VALUE(3, PALMVEIN_LED_STROBE, 4095);
+
+	ck_assert_uint_eq(v, 0xefff);
+	ck_assert_uint_eq(PALMVEIN_LED_VALUE_BANK(v), 3);
+	ck_assert_uint_eq(PALMVEIN_LED_VALUE_MODE(v), PALMVEIN_LED_STROBE);
+	ck_assert_uint_eq(PALMVEIN_LED_VALUE_INTENSITY(v), 4095);
+	v = PALMVEIN_LED_VALUE(1, PALMVEIN_LED_ALTERNATE, 0x123);
+	ck_assert_uint_eq(v, 0x7123);
+	ck_assert_uint_eq(PALMVEIN_LED_VALUE_BANK(v), 1);
+	ck_assert_uint_eq(PALMVEIN_LED_VALUE_MODE(v), PALMVEIN_LED_ALTERNATE);
+	ck_assert_uint_eq(PALMVEIN_LED_VALUE_INTENSITY(v), 0x123);
 }
 END_TEST
 
 START_TEST(test_led_invalid)
 {
 	struct fw_state st = fresh();
-	struct usb_ctrlrequest s = setup(TYPE_OUT, PALMVEIN_REQ_SET_LED, 0, 0,
-					 4);
-	struct palmvein_led led = { .mode = PALMVEIN_LED_ON,
-				    .intensity = htole16(10) };
+	struct usb_ctrlrequest s;
 
-	led.mode = PALMVEIN_LED_MODE_COUNT;
-	assert_stalls_unchanged(&st, &s, &led, 4);
-	led.mode = PALMVEIN_LED_ON;
-	led.intensity = htole16(256);
-	assert_stalls_unchanged(&st, &s, &led, 4);
-	led.intensity = htole16(10);
-	led.reserved = 1;
-	assert_stalls_unchanged(&st, &s, &led, 4);
-	led.reserved = 0;
-	/* bank out of range, on GET and SET */
-	s = setup(TYPE_OUT, PALMVEIN_REQ_SET_LED, 2, 0, 4);
-	ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-	assert_stalls_unchanged(&st, &s, &led, 4);
+	/* intensity beyond the bank's 255, up to what the wire carries */
+	assert_set_stalls(&st, PALMVEIN_REQ_SET_LED,
+			  PALMVEIN_LED_VALUE(0, PALMVEIN_LED_ON, 256));
+	assert_set_stalls(&st, PALMVEIN_REQ_SET_LED,
+			  PALMVEIN_LED_VALUE(1, PALMVEIN_LED_ON,
+					     PALMVEIN_LED_INTENSITY_WIRE_MAX));
+	/* banks the device does not have */
+	assert_set_stalls(&st, PALMVEIN_REQ_SET_LED,
+			  PALMVEIN_LED_VALUE(2, PALMVEIN_LED_ON, 10));
+	assert_set_stalls(&st, PALMVEIN_REQ_SET_LED,
+			  PALMVEIN_LED_VALUE(3, PALMVEIN_LED_OFF, 0));
+	/* a mode 9 written unmasked spills into the bank bits: bank 2 */
+	assert_set_stalls(&st, PALMVEIN_REQ_SET_LED, 9 << 12 | 1);
+	/* GET_LED of a bank out of range */
 	s = setup(TYPE_IN, PALMVEIN_REQ_GET_LED, 2, 0, 4);
 	ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-	assert_stalls_unchanged(&st, &s, NULL, 0);
+	assert_stalls_unchanged(&st, &s);
 }
 END_TEST
 
 START_TEST(test_stream_start_stop)
 {
 	struct fw_state st = fresh();
-	struct palmvein_stream_start start = { .mode = 5 };
 	uint32_t gen = st.stream_generation;
 
 	ck_assert(!st.streaming);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_START_STREAM, 0, &start, 4),
-			 0);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_START_STREAM, 5), 0);
 	ck_assert(st.streaming);
 	ck_assert_uint_eq(st.mode, 5);
 	ck_assert_uint_eq(st.stream_generation, gen + 1);
 	ck_assert_uint_eq(fw_frame_interval_us(&st), 8333);
 	/* restart in another mode while streaming */
-	start.mode = 0;
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_START_STREAM, 0, &start, 4),
-			 0);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_START_STREAM, 0), 0);
 	ck_assert_uint_eq(st.mode, 0);
 	ck_assert_uint_eq(st.stream_generation, gen + 2);
-	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_STOP_STREAM, 0, NULL, 0), 0);
+	/* the last mode exists */
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_START_STREAM,
+				fw_num_modes() - 1), 0);
+	ck_assert_uint_eq(st.mode, fw_num_modes() - 1);
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_STOP_STREAM, 0), 0);
 	ck_assert(!st.streaming);
-	ck_assert_uint_eq(st.stream_generation, gen + 3);
+	ck_assert_uint_eq(st.stream_generation, gen + 4);
 }
 END_TEST
 
 START_TEST(test_stream_invalid)
 {
+	static const uint16_t bad[] = { 10, 200, 0xffff };
 	struct fw_state st = fresh();
-	struct palmvein_stream_start start = { .mode = 10 };
-	struct usb_ctrlrequest s = setup(TYPE_OUT, PALMVEIN_REQ_START_STREAM,
-					 0, 0, 4);
+	struct usb_ctrlrequest s;
+	unsigned int i;
 
-	assert_stalls_unchanged(&st, &s, &start, 4);
-	start.mode = 0;
-	start.reserved[2] = 7;
-	assert_stalls_unchanged(&st, &s, &start, 4);
-	/* STOP with a data stage */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_set_stalls(&st, PALMVEIN_REQ_START_STREAM, bad[i]);
+	/* while streaming, a bad mode neither stops nor restarts it */
+	ck_assert_int_eq(do_out(&st, PALMVEIN_REQ_START_STREAM, 3), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_set_stalls(&st, PALMVEIN_REQ_START_STREAM, bad[i]);
+	ck_assert(st.streaming);
+	ck_assert_uint_eq(st.mode, 3);
+	/* STOP with a value or a data stage */
+	assert_set_stalls(&st, PALMVEIN_REQ_STOP_STREAM, 1);
 	s = setup(TYPE_OUT, PALMVEIN_REQ_STOP_STREAM, 0, 0, 1);
 	ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-	assert_stalls_unchanged(&st, &s, &start, 1);
+	assert_stalls_unchanged(&st, &s);
+	ck_assert(st.streaming);
 }
 END_TEST
 
@@ -315,61 +346,96 @@ START_TEST(test_every_request_rejects_bad_headers)
 		uint8_t req;
 		bool in;
 		uint16_t len;
+		uint16_t value;		/* a valid wValue */
+		uint16_t bad_value;	/* out of range, or non-zero where unused */
 	} reqs[] = {
-		{ PALMVEIN_REQ_GET_INFO, true, sizeof(struct palmvein_device_info) },
-		{ PALMVEIN_REQ_GET_EXPOSURE, true, 4 },
-		{ PALMVEIN_REQ_SET_EXPOSURE, false, 4 },
-		{ PALMVEIN_REQ_GET_GAIN, true, 2 },
-		{ PALMVEIN_REQ_SET_GAIN, false, 2 },
-		{ PALMVEIN_REQ_GET_LED, true, 4 },
-		{ PALMVEIN_REQ_SET_LED, false, 4 },
-		{ PALMVEIN_REQ_START_STREAM, false, 4 },
-		{ PALMVEIN_REQ_STOP_STREAM, false, 0 },
-		{ PALMVEIN_REQ_GET_STATUS, true, 16 },
+		{ PALMVEIN_REQ_GET_INFO, true, sizeof(struct palmvein_device_info), 0, 1 },
+		{ PALMVEIN_REQ_GET_EXPOSURE, true, 4, 0, 1 },
+		{ PALMVEIN_REQ_SET_EXPOSURE, false, 0, 1000, 30001 },
+		{ PALMVEIN_REQ_GET_GAIN, true, 2, 0, 1 },
+		{ PALMVEIN_REQ_SET_GAIN, false, 0, 32, 257 },
+		{ PALMVEIN_REQ_GET_LED, true, 4, 1, FW_NUM_BANKS },
+		{ PALMVEIN_REQ_SET_LED, false, 0,
+		  PALMVEIN_LED_VALUE(1, PALMVEIN_LED_ON, 10),
+		  PALMVEIN_LED_VALUE(FW_NUM_BANKS, PALMVEIN_LED_ON, 10) },
+		{ PALMVEIN_REQ_START_STREAM, false, 0, 2, 10 },
+		{ PALMVEIN_REQ_STOP_STREAM, false, 0, 0, 1 },
+		{ PALMVEIN_REQ_GET_STATUS, true, 16, 0, 1 },
 	};
 	struct fw_state st = fresh();
-	uint8_t data[512] = { 0 };
 	struct usb_ctrlrequest s;
+	uint16_t value, len;
 	unsigned int i;
 	uint8_t type;
 
-	/* valid data so that only the header is wrong */
-	data[0] = 0x10;
-	data[1] = 0;
 	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
 		type = reqs[i].in ? TYPE_IN : TYPE_OUT;
-		s = setup(type, reqs[i].req, 0, 0, reqs[i].len);
+		value = reqs[i].value;
+		len = reqs[i].len;
+		s = setup(type, reqs[i].req, value, 0, len);
 		ck_assert_int_eq(fw_ctrl_check(&s), 0);
 		/* wrong direction */
-		s = setup(type ^ USB_DIR_IN, reqs[i].req, 0, 0, reqs[i].len);
+		s = setup(type ^ USB_DIR_IN, reqs[i].req, value, 0, len);
 		ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-		assert_stalls_unchanged(&st, &s, data, reqs[i].len);
+		assert_stalls_unchanged(&st, &s);
 		/* standard or class type, device recipient */
-		s = setup(type & ~USB_TYPE_MASK, reqs[i].req, 0, 0, reqs[i].len);
-		assert_stalls_unchanged(&st, &s, data, reqs[i].len);
-		s = setup(type | USB_TYPE_CLASS, reqs[i].req, 0, 0, reqs[i].len);
-		assert_stalls_unchanged(&st, &s, data, reqs[i].len);
-		s = setup(type & ~USB_RECIP_MASK, reqs[i].req, 0, 0,
-			  reqs[i].len);
-		assert_stalls_unchanged(&st, &s, data, reqs[i].len);
+		s = setup(type & ~USB_TYPE_MASK, reqs[i].req, value, 0, len);
+		assert_stalls_unchanged(&st, &s);
+		s = setup(type | USB_TYPE_CLASS, reqs[i].req, value, 0, len);
+		assert_stalls_unchanged(&st, &s);
+		s = setup(type & ~USB_RECIP_MASK, reqs[i].req, value, 0, len);
+		assert_stalls_unchanged(&st, &s);
 		/* another interface */
-		s = setup(type, reqs[i].req, 0, 1, reqs[i].len);
-		assert_stalls_unchanged(&st, &s, data, reqs[i].len);
-		/* wValue beyond the banks (or non-zero where unused) */
-		s = setup(type, reqs[i].req, FW_NUM_BANKS, 0, reqs[i].len);
-		assert_stalls_unchanged(&st, &s, data, reqs[i].len);
+		s = setup(type, reqs[i].req, value, 1, len);
+		assert_stalls_unchanged(&st, &s);
+		/* wValue out of range (or non-zero where unused) */
+		s = setup(type, reqs[i].req, reqs[i].bad_value, 0, len);
+		ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
+		assert_stalls_unchanged(&st, &s);
 		/* wrong wLength (longer GET_INFO reads are allowed) */
 		if (reqs[i].req != PALMVEIN_REQ_GET_INFO) {
-			s = setup(type, reqs[i].req, 0, 0, reqs[i].len + 1);
+			s = setup(type, reqs[i].req, value, 0, len + 1);
 			ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-			assert_stalls_unchanged(&st, &s, data,
-						reqs[i].len + 1);
+			assert_stalls_unchanged(&st, &s);
 		}
-		if (reqs[i].len && reqs[i].req != PALMVEIN_REQ_GET_INFO) {
-			s = setup(type, reqs[i].req, 0, 0, reqs[i].len - 1);
-			assert_stalls_unchanged(&st, &s, data,
-						reqs[i].len - 1);
+		if (len && reqs[i].req != PALMVEIN_REQ_GET_INFO) {
+			s = setup(type, reqs[i].req, value, 0, len - 1);
+			assert_stalls_unchanged(&st, &s);
 		}
+	}
+}
+END_TEST
+
+/*
+ * The data-stage form of a SET (wLength != 0, even with a valid value in
+ * wValue) stalls: a FunctionFS device could not stall its data.
+ */
+START_TEST(test_set_with_data_stage_stalls)
+{
+	static const struct {
+		uint8_t req;
+		uint16_t value;
+	} sets[] = {
+		{ PALMVEIN_REQ_SET_EXPOSURE, 1000 },
+		{ PALMVEIN_REQ_SET_GAIN, 32 },
+		{ PALMVEIN_REQ_SET_LED, PALMVEIN_LED_VALUE(0, PALMVEIN_LED_ON, 1) },
+		{ PALMVEIN_REQ_START_STREAM, 0 },
+		{ PALMVEIN_REQ_STOP_STREAM, 0 },
+	};
+	static const uint16_t lengths[] = { 1, 2, 4, 0xffff };
+	struct fw_state st = fresh();
+	struct usb_ctrlrequest s;
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		for (j = 0; j < sizeof(lengths) / sizeof(lengths[0]); j++) {
+			s = setup(TYPE_OUT, sets[i].req, sets[i].value, 0,
+				  lengths[j]);
+			ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
+			assert_stalls_unchanged(&st, &s);
+		}
+		/* the same request without data is fine */
+		ck_assert_int_eq(do_out(&st, sets[i].req, sets[i].value), 0);
 	}
 }
 END_TEST
@@ -378,7 +444,6 @@ START_TEST(test_unknown_requests_stall)
 {
 	struct fw_state st = fresh();
 	struct usb_ctrlrequest s;
-	uint8_t data[4] = { 0 };
 	unsigned int req;
 
 	for (req = 0; req < 256; req++) {
@@ -392,22 +457,10 @@ START_TEST(test_unknown_requests_stall)
 		}
 		s = setup(TYPE_IN, (uint8_t)req, 0, 0, 4);
 		ck_assert_int_eq(fw_ctrl_check(&s), -EPIPE);
-		assert_stalls_unchanged(&st, &s, NULL, 0);
-		s = setup(TYPE_OUT, (uint8_t)req, 0, 0, 4);
-		assert_stalls_unchanged(&st, &s, data, 4);
+		assert_stalls_unchanged(&st, &s);
+		s = setup(TYPE_OUT, (uint8_t)req, 0, 0, 0);
+		assert_stalls_unchanged(&st, &s);
 	}
-}
-END_TEST
-
-START_TEST(test_out_data_length_mismatch)
-{
-	struct fw_state st = fresh();
-	struct usb_ctrlrequest s = setup(TYPE_OUT, PALMVEIN_REQ_SET_GAIN, 0,
-					 0, 2);
-	uint16_t v = htole16(32);
-
-	/* the data stage carried fewer bytes than wLength announced */
-	assert_stalls_unchanged(&st, &s, &v, 1);
 }
 END_TEST
 
@@ -504,13 +557,14 @@ int main(void)
 	tcase_add_test(tc, test_exposure_out_of_range);
 	tcase_add_test(tc, test_gain);
 	tcase_add_test(tc, test_led);
+	tcase_add_test(tc, test_led_value_layout);
 	tcase_add_test(tc, test_led_invalid);
 	tcase_add_test(tc, test_stream_start_stop);
 	tcase_add_test(tc, test_stream_invalid);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_every_request_rejects_bad_headers);
 	tcase_add_test(tc, test_unknown_requests_stall);
-	tcase_add_test(tc, test_out_data_length_mismatch);
+	tcase_add_test(tc, test_set_with_data_stage_stalls);
 	tcase_add_test(tc, test_frame_light);
 	tcase_add_test(tc, test_effective_exposure);
 	tcase_add_test(tc, test_thermal);

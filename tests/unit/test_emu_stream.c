@@ -77,19 +77,26 @@ static void teardown(void)
 	pthread_mutex_destroy(&emu.lock);
 }
 
-static void start_stream(uint8_t mode)
+/* START_STREAM as the host sends it; returns what the firmware answered. */
+static int request_start(uint16_t mode)
 {
 	struct usb_ctrlrequest s = {
 		.bRequestType = USB_TYPE_VENDOR | USB_RECIP_INTERFACE,
 		.bRequest = PALMVEIN_REQ_START_STREAM,
-		.wLength = htole16(4),
+		.wValue = htole16(mode),
 	};
-	struct palmvein_stream_start start = { .mode = mode };
+	int ret;
 
 	pthread_mutex_lock(&emu.lock);
-	ck_assert_int_eq(fw_ctrl_handle(&emu.fw, &s, &start, 4, NULL, 0), 0);
+	ret = fw_ctrl_handle(&emu.fw, &s, NULL, 0);
 	pthread_cond_broadcast(&emu.changed);
 	pthread_mutex_unlock(&emu.lock);
+	return ret;
+}
+
+static void start_stream(uint16_t mode)
+{
+	ck_assert_int_eq(request_start(mode), 0);
 }
 
 static void stop_stream(void)
@@ -100,7 +107,7 @@ static void stop_stream(void)
 	};
 
 	pthread_mutex_lock(&emu.lock);
-	ck_assert_int_eq(fw_ctrl_handle(&emu.fw, &s, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(fw_ctrl_handle(&emu.fw, &s, NULL, 0), 0);
 	pthread_mutex_unlock(&emu.lock);
 	emu_thread_kick(&emu.stream_thread);
 }
@@ -185,6 +192,33 @@ START_TEST(test_frames_verify_and_follow_the_mode)
 }
 END_TEST
 
+START_TEST(test_unknown_mode_stalls_and_stream_goes_on)
+{
+	static const uint16_t bad[] = { 10, 200, 0xffff };
+	struct received r;
+	uint32_t generation, last;
+	unsigned int i;
+
+	start_stream(MODE_640_60);
+	last = receive().fi.sequence;
+	pthread_mutex_lock(&emu.lock);
+	generation = emu.fw.stream_generation;
+	pthread_mutex_unlock(&emu.lock);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(request_start(bad[i]), -EPIPE);
+	pthread_mutex_lock(&emu.lock);
+	ck_assert_uint_eq(emu.fw.stream_generation, generation);
+	ck_assert(emu.fw.streaming);
+	ck_assert_uint_eq(emu.fw.mode, MODE_640_60);
+	pthread_mutex_unlock(&emu.lock);
+	/* the stream was neither stopped nor restarted */
+	r = receive();
+	ck_assert(r.payload_ok);
+	ck_assert_uint_eq(r.fi.mode, MODE_640_60);
+	ck_assert_uint_gt(r.fi.sequence, last);
+}
+END_TEST
+
 START_TEST(test_fault_injection_flags_frames)
 {
 	unsigned int i, corrupt = 0, truncated = 0;
@@ -262,6 +296,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_frames_verify_and_follow_the_mode);
+	tcase_add_test(tc, test_unknown_mode_stalls_and_stream_goes_on);
 	tcase_add_test(tc, test_fault_injection_flags_frames);
 	tcase_add_test(tc, test_sensor_fault_holds_and_restart_keeps_counting);
 	suite_add_tcase(s, tc);

@@ -635,22 +635,18 @@ static int cmd_info(const struct probe_options *o)
 /* stall                                                                    */
 
 /*
- * A request that breaks the rules of docs/protocol.md. @setup_level ones
- * are wrong in the SETUP packet and must stall. The others carry an
- * out-of-range value in the OUT data stage, which a FunctionFS device
- * cannot stall (FunctionFS completes the status stage first): they must
- * stall or be ignored, and change nothing either way.
+ * A request that breaks the rules of docs/protocol.md. Every request that
+ * changes the device carries its value in wValue with no data stage, so a
+ * device judges each of these on the SETUP packet and must stall it.
  */
 struct bad_request {
 	const char *what;
-	bool setup_level;
 	uint8_t request_type;	/* 0: vendor | interface, direction from @in */
 	bool in;
 	uint8_t request;
 	uint16_t value;
 	int index_offset;	/* added to the interface number */
 	uint16_t length;
-	uint8_t data[8];
 };
 
 /* What the bad requests could have changed, read back after them. */
@@ -693,23 +689,26 @@ static int cmd_stall(const struct probe_options *o)
 	static const uint8_t device_vendor_in = LIBUSB_REQUEST_TYPE_VENDOR |
 		LIBUSB_RECIPIENT_DEVICE | LIBUSB_ENDPOINT_IN;
 	static const struct bad_request bad[] = {
-		{ "unknown request", true, 0, true, 0x7e, 0, 0, 4, { 0 } },
-		{ "GET_INFO with wLength 3", true, 0, true, PALMVEIN_REQ_GET_INFO, 0, 0, 3, { 0 } },
-		{ "GET_EXPOSURE as OUT", true, 0, false, PALMVEIN_REQ_GET_EXPOSURE, 0, 0, 4, { 0 } },
-		{ "GET_EXPOSURE to the device", true, device_vendor_in, true,
-		  PALMVEIN_REQ_GET_EXPOSURE, 0, 0, 4, { 0 } },
-		{ "GET_EXPOSURE to another interface", true, 0, true,
-		  PALMVEIN_REQ_GET_EXPOSURE, 0, 5, 4, { 0 } },
-		{ "GET_EXPOSURE with wValue 1", true, 0, true, PALMVEIN_REQ_GET_EXPOSURE, 1, 0, 4, { 0 } },
-		{ "SET_EXPOSURE with wLength 2", true, 0, false, PALMVEIN_REQ_SET_EXPOSURE, 0, 0, 2,
-		  { 0x10, 0x27 } },
-		{ "SET_LED on bank 7", true, 0, false, PALMVEIN_REQ_SET_LED, 7, 0, 4, { 1, 0, 1, 0 } },
-		{ "STOP_STREAM with data", true, 0, false, PALMVEIN_REQ_STOP_STREAM, 0, 0, 4, { 0 } },
-		{ "SET_EXPOSURE of 0 us", false, 0, false, PALMVEIN_REQ_SET_EXPOSURE, 0, 0, 4, { 0 } },
-		{ "SET_GAIN of 65535", false, 0, false, PALMVEIN_REQ_SET_GAIN, 0, 0, 2, { 0xff, 0xff } },
-		{ "SET_LED with mode 9", false, 0, false, PALMVEIN_REQ_SET_LED, 0, 0, 4, { 9, 0, 1, 0 } },
-		{ "START_STREAM of mode 200", false, 0, false, PALMVEIN_REQ_START_STREAM, 0, 0, 4,
-		  { 200 } },
+		{ "unknown request", 0, true, 0x7e, 0, 0, 4 },
+		{ "GET_INFO with wLength 3", 0, true, PALMVEIN_REQ_GET_INFO, 0, 0, 3 },
+		{ "GET_EXPOSURE as OUT", 0, false, PALMVEIN_REQ_GET_EXPOSURE, 0, 0, 0 },
+		{ "GET_EXPOSURE to the device", device_vendor_in, true,
+		  PALMVEIN_REQ_GET_EXPOSURE, 0, 0, 4 },
+		{ "GET_EXPOSURE to another interface", 0, true,
+		  PALMVEIN_REQ_GET_EXPOSURE, 0, 5, 4 },
+		{ "GET_EXPOSURE with wValue 1", 0, true, PALMVEIN_REQ_GET_EXPOSURE, 1, 0, 4 },
+		{ "SET_EXPOSURE of 0 us", 0, false, PALMVEIN_REQ_SET_EXPOSURE, 0, 0, 0 },
+		{ "SET_EXPOSURE with a data stage", 0, false, PALMVEIN_REQ_SET_EXPOSURE,
+		  1000, 0, 4 },
+		{ "SET_GAIN of 65535", 0, false, PALMVEIN_REQ_SET_GAIN, 0xffff, 0, 0 },
+		{ "SET_LED on bank 3", 0, false, PALMVEIN_REQ_SET_LED,
+		  PALMVEIN_LED_VALUE(3, PALMVEIN_LED_ON, 1), 0, 0 },
+		{ "SET_LED with intensity 4000", 0, false, PALMVEIN_REQ_SET_LED,
+		  PALMVEIN_LED_VALUE(0, PALMVEIN_LED_ON, 4000), 0, 0 },
+		/* the mode field has 2 bits: an unmasked 9 spills into bank 2 */
+		{ "SET_LED with mode 9", 0, false, PALMVEIN_REQ_SET_LED, 9 << 12 | 1, 0, 0 },
+		{ "START_STREAM of mode 200", 0, false, PALMVEIN_REQ_START_STREAM, 200, 0, 0 },
+		{ "STOP_STREAM with a data stage", 0, false, PALMVEIN_REQ_STOP_STREAM, 0, 0, 4 },
 	};
 	struct probe_device d;
 	struct palmvein_device_info info;
@@ -729,14 +728,12 @@ static int cmd_stall(const struct probe_options *o)
 			       LIBUSB_REQUEST_TYPE_VENDOR | LIBUSB_RECIPIENT_INTERFACE |
 			       (r->in ? LIBUSB_ENDPOINT_IN : LIBUSB_ENDPOINT_OUT);
 
-		memcpy(buf, r->data, sizeof(buf));
+		memset(buf, 0, sizeof(buf));
 		n = libusb_control_transfer(d.handle, type, r->request, r->value,
 					    (uint16_t)(d.interface + r->index_offset),
 					    buf, r->length, CTRL_TIMEOUT_MS);
 		if (n == LIBUSB_ERROR_PIPE) {
 			printf("stalled: %s\n", r->what);
-		} else if (!r->setup_level && n == r->length) {
-			printf("ignored: %s (data stage)\n", r->what);
 		} else {
 			fail_msg("%s: %s, want a stall", r->what,
 				 n < 0 ? libusb_strerror(n) : "accepted");
@@ -800,10 +797,17 @@ static void account_frame(struct stream_stats *s, const uint8_t *buf,
 		 * still sit in the device's FIFO; the host resynchronises on
 		 * the short packet. Only junk after a good frame is an error.
 		 */
-		if (s->frames)
+		if (s->frames) {
 			s->bad_header++;
-		else
+			/* The first one tells what went wrong; more add nothing. */
+			if (s->bad_header == 1)
+				fail_msg("bad header after frame %u: %zu bytes, decode %d, starts %02x %02x %02x %02x",
+					 s->prev_sequence, len, ret, len > 0 ? buf[0] : 0,
+					 len > 1 ? buf[1] : 0, len > 2 ? buf[2] : 0,
+					 len > 3 ? buf[3] : 0);
+		} else {
 			s->stale++;
+		}
 		return;
 	}
 	if (len < PALMVEIN_FRAME_HDR_SIZE + fi.payload_size) {
@@ -921,7 +925,6 @@ static int cmd_stream(const struct probe_options *o)
 	struct probe_device d;
 	struct palmvein_device_info info;
 	struct palmvein_status st0, st1;
-	struct palmvein_stream_start start = { 0 };
 	struct libusb_transfer *xfers[MAX_QUEUE] = { 0 };
 	struct stream_stats s = { 0 };
 	const struct palmvein_mode *m;
@@ -965,9 +968,8 @@ static int cmd_stream(const struct probe_options *o)
 	if (!s.spare)
 		goto out;
 
-	start.mode = (uint8_t)mode;
-	n = vendor_request(&d, false, PALMVEIN_REQ_START_STREAM, 0, &start,
-			   sizeof(start));
+	n = vendor_request(&d, false, PALMVEIN_REQ_START_STREAM, (uint16_t)mode,
+			   NULL, 0);
 	if (n < 0) {
 		fail_msg("START_STREAM mode %d: %s", mode, libusb_strerror(n));
 		goto out;

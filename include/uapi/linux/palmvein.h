@@ -46,17 +46,25 @@
  * enum palmvein_request - vendor control requests (bRequest)
  * @PALMVEIN_REQ_GET_INFO: IN, struct palmvein_device_info
  * @PALMVEIN_REQ_GET_EXPOSURE: IN, __le32 exposure in microseconds
- * @PALMVEIN_REQ_SET_EXPOSURE: OUT, __le32 exposure in microseconds
+ * @PALMVEIN_REQ_SET_EXPOSURE: OUT, wValue = exposure in microseconds
+ *	(exposure_min_us..exposure_max_us), no data stage
  * @PALMVEIN_REQ_GET_GAIN: IN, __le16 analog gain, 1/16 steps (16 = 1.0x)
- * @PALMVEIN_REQ_SET_GAIN: OUT, __le16 analog gain, 1/16 steps
+ * @PALMVEIN_REQ_SET_GAIN: OUT, wValue = analog gain in 1/16 steps
+ *	(gain_min..gain_max), no data stage
  * @PALMVEIN_REQ_GET_LED: IN, wValue = bank, struct palmvein_led
- * @PALMVEIN_REQ_SET_LED: OUT, wValue = bank, struct palmvein_led
- * @PALMVEIN_REQ_START_STREAM: OUT, struct palmvein_stream_start
+ * @PALMVEIN_REQ_SET_LED: OUT, wValue = PALMVEIN_LED_VALUE(bank, mode,
+ *	intensity), no data stage
+ * @PALMVEIN_REQ_START_STREAM: OUT, wValue = index into
+ *	palmvein_device_info.modes, no data stage; while streaming it restarts
+ *	in the new mode and sequence numbers go on
  * @PALMVEIN_REQ_STOP_STREAM: OUT, no data stage
  * @PALMVEIN_REQ_GET_STATUS: IN, struct palmvein_status
  *
- * A request with an unknown bRequest, a wrong wLength, a wrong direction, an
- * out-of-range wValue or an out-of-range value in its data stage is answered
+ * Requests that change the device carry their value in wValue and have no
+ * data stage (wLength = 0), so the device judges the whole request on the
+ * SETUP packet: a device built on Linux FunctionFS cannot stall after an OUT
+ * data stage. A request with an unknown bRequest, a wrong wLength (any SET
+ * with wLength != 0), a wrong direction or an out-of-range wValue is answered
  * with a STALL and changes nothing.
  */
 enum palmvein_request {
@@ -119,11 +127,46 @@ enum palmvein_led_mode {
 
 #define PALMVEIN_LED_MODE_COUNT		4
 
+/* Highest intensity SET_LED can carry: a bank's max_intensity is at most this. */
+#define PALMVEIN_LED_INTENSITY_WIRE_MAX	4095
+
+/**
+ * PALMVEIN_LED_VALUE() - wValue of PALMVEIN_REQ_SET_LED
+ * @bank: illumination bank, 0..3 (below num_banks)
+ * @mode: enum palmvein_led_mode
+ * @intensity: 0..max_intensity of the bank (at most
+ *	PALMVEIN_LED_INTENSITY_WIRE_MAX)
+ *
+ * Bits 15-14 hold @bank, bits 13-12 @mode and bits 11-0 @intensity. The
+ * arguments are not masked: a caller passes values in range.
+ */
+#define PALMVEIN_LED_VALUE(bank, mode, intensity) \
+	(((bank) << 14) | ((mode) << 12) | (intensity))
+
+/**
+ * PALMVEIN_LED_VALUE_BANK() - bank of a SET_LED wValue
+ * @v: wValue built by PALMVEIN_LED_VALUE()
+ */
+#define PALMVEIN_LED_VALUE_BANK(v)	(((v) >> 14) & 0x3)
+
+/**
+ * PALMVEIN_LED_VALUE_MODE() - enum palmvein_led_mode of a SET_LED wValue
+ * @v: wValue built by PALMVEIN_LED_VALUE()
+ */
+#define PALMVEIN_LED_VALUE_MODE(v)	(((v) >> 12) & 0x3)
+
+/**
+ * PALMVEIN_LED_VALUE_INTENSITY() - intensity of a SET_LED wValue
+ * @v: wValue built by PALMVEIN_LED_VALUE()
+ */
+#define PALMVEIN_LED_VALUE_INTENSITY(v)	((v) & PALMVEIN_LED_INTENSITY_WIRE_MAX)
+
 /**
  * struct palmvein_led_bank - one NIR illumination bank
  * @wavelength_nm: peak wavelength, e.g. 850 or 940
  * @max_drive_ma: LED current at full intensity
- * @max_intensity: highest intensity step (intensity is 0..max_intensity)
+ * @max_intensity: highest intensity step (intensity is 0..max_intensity),
+ *	at most PALMVEIN_LED_INTENSITY_WIRE_MAX
  * @reserved: zero
  */
 struct palmvein_led_bank {
@@ -142,7 +185,8 @@ struct palmvein_led_bank {
  * @sensor_width: active pixel columns
  * @sensor_height: active pixel rows
  * @exposure_min_us: shortest exposure
- * @exposure_max_us: longest exposure
+ * @exposure_max_us: longest exposure, at most 65535 (SET_EXPOSURE carries
+ *	it in wValue)
  * @exposure_default_us: exposure after reset
  * @gain_min: lowest analog gain, 1/16 steps
  * @gain_max: highest analog gain, 1/16 steps
@@ -178,7 +222,7 @@ struct palmvein_device_info {
 } __attribute__((packed));
 
 /**
- * struct palmvein_led - data stage of GET_LED / SET_LED
+ * struct palmvein_led - data stage of GET_LED
  * @mode: enum palmvein_led_mode
  * @reserved: zero
  * @intensity: 0..max_intensity of the bank
@@ -187,18 +231,6 @@ struct palmvein_led {
 	__u8 mode;
 	__u8 reserved;
 	__le16 intensity;
-} __attribute__((packed));
-
-/**
- * struct palmvein_stream_start - data stage of START_STREAM
- * @mode: index into palmvein_device_info.modes
- * @reserved: zero
- *
- * Starting while streaming restarts in the new mode; sequence numbers go on.
- */
-struct palmvein_stream_start {
-	__u8 mode;
-	__u8 reserved[3];
 } __attribute__((packed));
 
 #define PALMVEIN_DISTANCE_NONE		0xffff	/* no target in range */
