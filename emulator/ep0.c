@@ -185,7 +185,11 @@ void *emu_ep0_main(void *arg)
 		pthread_mutex_unlock(&emu->lock);
 		n = read(emu->ep0, events, sizeof(events));
 		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			/*
+			 * EIDRM: the host replaced a pending SETUP with a new
+			 * one before we answered; the new one is in the queue.
+			 */
+			if (errno == EINTR || errno == EAGAIN || errno == EIDRM)
 				continue;
 			emu_info(&emu->log, "ep0 read failed: %s",
 				 strerror(errno));

@@ -3,7 +3,8 @@
 # `make demo`: the emulated sensor on dummy_hcd, seen from the USB host.
 # Shows the device as lsusb would, its device info, a few seconds of frames
 # with header and CRC checks, and saves frames to BUILD/demo/ as PGM.
-# Later issues extend it (driver, daemon, palmctl).
+# Then palmvein.ko drives the same sensor through V4L2 with v4l2-ctl.
+# Later issues extend it (daemon, palmctl).
 # vm-timeout: 240
 
 vm_require_emulator
@@ -52,6 +53,50 @@ stream stream-1280x800 --size 1280x800 --fps 60 --frames 120 \
 section "Streaming 640x480 8-bit at 120 fps, 240 frames"
 stream stream-640x480 --size 640x480 --fps 120 --frames 240 \
 	--save "$VM_OUT/palm-640x480.pgm"
+
+# v4l_node SERIAL [metadata]: the /dev/videoN palmvein.ko made for SERIAL
+v4l_node() {
+	local want="palmvein $1${2:+ $2}" n i=0
+	while [ $i -lt 100 ]; do
+		for n in /sys/class/video4linux/video*; do
+			[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
+				echo "/dev/${n##*/}" && return 0
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# v4l_capture NODE W H N NAME: N frames through V4L2, the last kept as PGM
+v4l_capture() {
+	local raw="$VM_RUN/$5.raw" size=$(($2 * $3))
+	v4l2-ctl -d "$1" -v "width=$2,height=$3,pixelformat=GREY" \
+		--stream-mmap --stream-count="$4" --stream-to="$raw" || return 1
+	[ "$(wc -c <"$raw")" -eq $((size * $4)) ] || return 1
+	{ printf 'P5\n%d %d\n255\n' "$2" "$3"; tail -c "$size" "$raw"; } \
+		>"$VM_OUT/$5.pgm"
+}
+
+section "palmvein.ko: the same sensor as a V4L2 device"
+check driver-loads vm_load_module palmvein
+video=$(v4l_node PV-DEMO-0001)
+check video-node test -n "$video"
+v4l2-ctl -d "$video" --info
+v4l2-ctl -d "$video" --list-formats-ext | grep -E "'|Size|Interval" | head -12
+
+section "Controls, as v4l2-ctl -L lists them"
+v4l2-ctl -d "$video" -L
+
+section "NIR 850 nm alternating lit/unlit, 940 nm strobed, 5 ms exposure"
+check set-illumination v4l2-ctl -d "$video" \
+	-c nir_850nm_mode=3,nir_850nm_intensity=200,nir_940nm_mode=2 \
+	-c exposure_time_absolute=50
+v4l2-ctl -d "$video" -C nir_850nm_mode,nir_940nm_mode,exposure_time_absolute,palm_distance_mm
+
+section "Capturing 30 frames of 1280x800 through V4L2 (--stream-mmap)"
+check v4l2-capture v4l_capture "$video" 1280 800 30 v4l2-1280x800
+check driver-unloads vm_unload_module palmvein
 
 check emulator-stops-cleanly vm_emu_stop demo
 vm_usb_teardown
