@@ -8,12 +8,16 @@
 BENCH_LIB_BINS := $(BUILD)/bin/bench-pipeline $(BUILD)/bin/bench-match \
 		  $(BUILD)/bin/bench-features
 
-$(BUILD)/obj/bench/pipeline.o: CPPFLAGS += -Iemulator/render
+# Timing, rendered frames and the box-blur baseline, shared with bench-roi
+# (lib/imaging.mk).
+BENCH_COMMON_OBJ := $(BUILD)/obj/bench/bench_common.o
+$(BENCH_COMMON_OBJ) $(BUILD)/obj/bench/pipeline.o: CPPFLAGS += -Iemulator/render
 
 .SECONDEXPANSION:
-$(BUILD)/bin/bench-pipeline: $(BUILD)/obj/bench/pipeline.o $$(PALMVEIN_LIB) $$(RENDER_LIB)
+$(BUILD)/bin/bench-pipeline: $(BUILD)/obj/bench/pipeline.o $(BENCH_COMMON_OBJ) \
+		$$(PALMVEIN_LIB) $$(RENDER_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(RENDER_LIB) $(PALMVEIN_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(RENDER_LIB) $(PALMVEIN_LIBS)
 
 $(BUILD)/bin/bench-match: $(BUILD)/obj/bench/match.o $$(PALMVEIN_LIB)
 	@mkdir -p $(@D)

@@ -4,71 +4,20 @@
  * core, split into ROI and features, beside a same-run baseline (a 3x3 box
  * blur of the frame) so that numbers from noisy machines compare.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include <palmvein/palmvein.h>
 
-#include "render.h"
+#include "bench_common.h"
 
-#define WIDTH 768
-#define HEIGHT 576
 #define FRAMES 6
 #define ROUNDS 100
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	/* This thread's CPU time: other jobs on a shared machine do not count. */
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int render_frame(uint32_t identity, float rotation, uint8_t *frame)
-{
-	const struct pv_optics optics = { WIDTH, HEIGHT, 2, { 850, 940 } };
-	struct pv_scene_desc desc = {
-		.target = PV_TARGET_PALM,
-		.identity = identity,
-		.pose = { .rotation_deg = rotation, .finger_spread = 0.7f,
-			  .seed = identity },
-	};
-	struct pv_exposure exp = {
-		.exposure_us = 4000, .gain_q4 = 16,
-		.intensity = { 0, 128 }, .max_intensity = { 255, 255 },
-		.lit_mask = 1u << 1, .bits = 8, .noise_seed = identity,
-	};
-	struct pv_scene *scene = pv_scene_render(&desc, &optics);
-	int err;
-
-	if (!scene)
-		return -errno;
-	err = pv_scene_expose(scene, &exp, frame, WIDTH * HEIGHT);
-	pv_scene_free(scene);
-	return err;
-}
-
-static void box_blur(const uint8_t *in, uint8_t *out)
-{
-	for (int y = 1; y < HEIGHT - 1; y++)
-		for (int x = 1; x < WIDTH - 1; x++) {
-			int s = 0;
-
-			for (int dy = -1; dy <= 1; dy++)
-				for (int dx = -1; dx <= 1; dx++)
-					s += in[(y + dy) * WIDTH + x + dx];
-			out[y * WIDTH + x] = (uint8_t)(s / 9);
-		}
-}
-
 int main(void)
 {
-	uint8_t *frames = malloc((size_t)FRAMES * WIDTH * HEIGHT);
-	uint8_t *scratch = malloc((size_t)WIDTH * HEIGHT);
+	uint8_t *frames = malloc((size_t)FRAMES * BENCH_WIDTH * BENCH_HEIGHT);
+	uint8_t *scratch = malloc((size_t)BENCH_WIDTH * BENCH_HEIGHT);
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	struct pv_image img[FRAMES];
 	struct pv_template t;
@@ -78,37 +27,40 @@ int main(void)
 	if (!frames || !scratch || !roi)
 		return 1;
 	for (int i = 0; i < FRAMES; i++) {
-		uint8_t *f = frames + (size_t)i * WIDTH * HEIGHT;
+		uint8_t *f = frames + (size_t)i * BENCH_WIDTH * BENCH_HEIGHT;
 
-		if (render_frame((uint32_t)i + 1, -12.0f + 5.0f * (float)i, f) ||
-		    pv_image_wrap(&img[i], WIDTH, HEIGHT, WIDTH, 8, f)) {
+		if (bench_render_frame((uint32_t)i + 1,
+				       -12.0f + 5.0f * (float)i, f) ||
+		    pv_image_wrap(&img[i], BENCH_WIDTH, BENCH_HEIGHT,
+				  BENCH_WIDTH, 8, f)) {
 			fprintf(stderr, "bench-pipeline: cannot render frame %d\n", i);
 			return 1;
 		}
 	}
 
-	t0 = now_us();
+	t0 = bench_cpu_now_us();
 	for (int r = 0; r < ROUNDS; r++)
-		box_blur(frames + (size_t)(r % FRAMES) * WIDTH * HEIGHT, scratch);
-	blur_us = (now_us() - t0) / ROUNDS;
+		bench_box_blur(frames + (size_t)(r % FRAMES) * BENCH_WIDTH *
+			       BENCH_HEIGHT, scratch);
+	blur_us = (bench_cpu_now_us() - t0) / ROUNDS;
 
-	t0 = now_us();
+	t0 = bench_cpu_now_us();
 	for (int r = 0; r < ROUNDS; r++)
 		ok += !pv_roi_extract(&img[r % FRAMES], roi, NULL);
-	roi_us = (now_us() - t0) / ROUNDS;
+	roi_us = (bench_cpu_now_us() - t0) / ROUNDS;
 
-	t0 = now_us();
+	t0 = bench_cpu_now_us();
 	for (int r = 0; r < ROUNDS; r++)
 		pv_template_from_roi(roi, &t);
-	feat_us = (now_us() - t0) / ROUNDS;
+	feat_us = (bench_cpu_now_us() - t0) / ROUNDS;
 
-	t0 = now_us();
+	t0 = bench_cpu_now_us();
 	for (int r = 0; r < ROUNDS; r++)
 		extracted += !pv_extract(&img[r % FRAMES], &t, NULL, NULL);
-	total_us = (now_us() - t0) / ROUNDS;
+	total_us = (bench_cpu_now_us() - t0) / ROUNDS;
 
 	printf("bench-pipeline: %dx%d 8-bit frames, %d rendered palms, %d rounds, one core (thread CPU time)\n",
-	       WIDTH, HEIGHT, FRAMES, ROUNDS);
+	       BENCH_WIDTH, BENCH_HEIGHT, FRAMES, ROUNDS);
 	printf("  baseline 3x3 box blur of the frame  %8.3f ms\n", blur_us / 1e3);
 	printf("  pv_roi_extract                      %8.3f ms  (%.1fx baseline, ROI found %d/%d)\n",
 	       roi_us / 1e3, roi_us / blur_us, ok, ROUNDS);

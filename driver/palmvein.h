@@ -291,6 +291,11 @@ void palmvein_queue_return_all(struct palmvein_queue *q,
 			       enum vb2_buffer_state state);
 
 /* palmvein_v4l2.c */
+int palmvein_register_node(struct palmvein_device *dev,
+			   struct video_device *vdev, struct palmvein_queue *q,
+			   enum v4l2_buf_type type, u32 caps,
+			   const struct v4l2_ioctl_ops *ioctl_ops,
+			   const char *suffix);
 int palmvein_v4l2_register(struct palmvein_device *dev);
 int palmvein_querycap(struct file *file, void *fh,
 		      struct v4l2_capability *cap);

@@ -67,16 +67,6 @@ static const struct v4l2_ioctl_ops palmvein_meta_ioctl_ops = {
 	.vidioc_streamoff = vb2_ioctl_streamoff,
 };
 
-static const struct v4l2_file_operations palmvein_meta_fops = {
-	.owner = THIS_MODULE,
-	.open = palmvein_open,
-	.release = palmvein_release,
-	.unlocked_ioctl = video_ioctl2,
-	.read = vb2_fop_read,
-	.poll = vb2_fop_poll,
-	.mmap = vb2_fop_mmap,
-};
-
 /**
  * palmvein_meta_register() - register the metadata capture node
  * @dev: the sensor
@@ -85,30 +75,9 @@ static const struct v4l2_file_operations palmvein_meta_fops = {
  */
 int palmvein_meta_register(struct palmvein_device *dev)
 {
-	struct video_device *vdev = &dev->meta_vdev;
-	int ret;
-
-	ret = palmvein_queue_init(dev, &dev->meta_queue,
-				  V4L2_BUF_TYPE_META_CAPTURE);
-	if (ret)
-		return ret;
-
-	snprintf(vdev->name, sizeof(vdev->name), "palmvein %s metadata",
-		 dev->serial);
-	vdev->v4l2_dev = &dev->v4l2_dev;
-	vdev->fops = &palmvein_meta_fops;
-	vdev->ioctl_ops = &palmvein_meta_ioctl_ops;
-	vdev->release = video_device_release_empty;
-	vdev->lock = &dev->meta_queue.lock;
-	vdev->queue = &dev->meta_queue.vb2;
-	vdev->vfl_dir = VFL_DIR_RX;
-	vdev->device_caps = V4L2_CAP_META_CAPTURE | V4L2_CAP_STREAMING |
-			    V4L2_CAP_READWRITE;
-	video_set_drvdata(vdev, dev);
-
-	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
-	if (ret)
-		dev_err(&dev->intf->dev,
-			"registering metadata node failed: %d\n", ret);
-	return ret;
+	return palmvein_register_node(dev, &dev->meta_vdev, &dev->meta_queue,
+				      V4L2_BUF_TYPE_META_CAPTURE,
+				      V4L2_CAP_META_CAPTURE |
+				      V4L2_CAP_STREAMING | V4L2_CAP_READWRITE,
+				      &palmvein_meta_ioctl_ops, " metadata");
 }

@@ -353,6 +353,7 @@ static const struct v4l2_ioctl_ops palmvein_ioctl_ops = {
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };
 
+/* Both nodes share the file operations; their ioctl tables differ. */
 static const struct v4l2_file_operations palmvein_fops = {
 	.owner = THIS_MODULE,
 	.open = palmvein_open,
@@ -364,6 +365,50 @@ static const struct v4l2_file_operations palmvein_fops = {
 };
 
 /**
+ * palmvein_register_node() - set up a queue and register its capture node
+ * @dev: the sensor
+ * @vdev: the node; fields set beforehand (such as ctrl_handler) are kept
+ * @q: the node's buffer queue
+ * @type: buffer type of @q
+ * @caps: device capabilities of the node
+ * @ioctl_ops: the node's ioctl operations
+ * @suffix: appended to the node name, "" for none
+ *
+ * Return: 0 or a negative errno.
+ */
+int palmvein_register_node(struct palmvein_device *dev,
+			   struct video_device *vdev, struct palmvein_queue *q,
+			   enum v4l2_buf_type type, u32 caps,
+			   const struct v4l2_ioctl_ops *ioctl_ops,
+			   const char *suffix)
+{
+	int ret;
+
+	ret = palmvein_queue_init(dev, q, type);
+	if (ret)
+		return ret;
+
+	snprintf(vdev->name, sizeof(vdev->name), "palmvein %s%s", dev->serial,
+		 suffix);
+	vdev->v4l2_dev = &dev->v4l2_dev;
+	vdev->fops = &palmvein_fops;
+	vdev->ioctl_ops = ioctl_ops;
+	vdev->release = video_device_release_empty;
+	vdev->lock = &q->lock;
+	vdev->queue = &q->vb2;
+	vdev->vfl_dir = VFL_DIR_RX;
+	vdev->device_caps = caps;
+	video_set_drvdata(vdev, dev);
+
+	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
+	if (ret)
+		dev_err(&dev->intf->dev, "registering %s node failed: %d\n",
+			type == V4L2_BUF_TYPE_META_CAPTURE ? "metadata" : "video",
+			ret);
+	return ret;
+}
+
+/**
  * palmvein_v4l2_register() - register the video capture node
  * @dev: the sensor
  *
@@ -371,30 +416,10 @@ static const struct v4l2_file_operations palmvein_fops = {
  */
 int palmvein_v4l2_register(struct palmvein_device *dev)
 {
-	struct video_device *vdev = &dev->vdev;
-	int ret;
-
-	ret = palmvein_queue_init(dev, &dev->queue,
-				  V4L2_BUF_TYPE_VIDEO_CAPTURE);
-	if (ret)
-		return ret;
-
-	snprintf(vdev->name, sizeof(vdev->name), "palmvein %s", dev->serial);
-	vdev->v4l2_dev = &dev->v4l2_dev;
-	vdev->fops = &palmvein_fops;
-	vdev->ioctl_ops = &palmvein_ioctl_ops;
-	vdev->release = video_device_release_empty;
-	vdev->ctrl_handler = &dev->ctrl_handler;
-	vdev->lock = &dev->queue.lock;
-	vdev->queue = &dev->queue.vb2;
-	vdev->vfl_dir = VFL_DIR_RX;
-	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING |
-			    V4L2_CAP_READWRITE;
-	video_set_drvdata(vdev, dev);
-
-	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
-	if (ret)
-		dev_err(&dev->intf->dev, "registering video node failed: %d\n",
-			ret);
-	return ret;
+	dev->vdev.ctrl_handler = &dev->ctrl_handler;
+	return palmvein_register_node(dev, &dev->vdev, &dev->queue,
+				      V4L2_BUF_TYPE_VIDEO_CAPTURE,
+				      V4L2_CAP_VIDEO_CAPTURE |
+				      V4L2_CAP_STREAMING | V4L2_CAP_READWRITE,
+				      &palmvein_ioctl_ops, "");
 }

@@ -12,7 +12,9 @@ IMAGING_OBJS := $(addprefix $(BUILD)/obj/lib/,image.o segment.o quality.o roi.o 
 # the same frame as the same-run baseline (docs/benchmarks.md).
 $(BUILD)/obj/bench/roi.o: CPPFLAGS += -Iemulator/render
 
-$(BUILD)/bin/bench-roi: $(BUILD)/obj/bench/roi.o $(IMAGING_OBJS) $(BUILD)/lib/libpvrender.a
+# bench/bench_common.o is built by bench/bench.mk.
+$(BUILD)/bin/bench-roi: $(BUILD)/obj/bench/roi.o $(BUILD)/obj/bench/bench_common.o \
+		$(IMAGING_OBJS) $(BUILD)/lib/libpvrender.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libturbojpeg) -lm
 

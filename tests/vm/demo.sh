@@ -54,20 +54,6 @@ section "Streaming 640x480 8-bit at 120 fps, 240 frames"
 stream stream-640x480 --size 640x480 --fps 120 --frames 240 \
 	--save "$VM_OUT/palm-640x480.pgm"
 
-# v4l_node SERIAL [metadata]: the /dev/videoN palmvein.ko made for SERIAL
-v4l_node() {
-	local want="palmvein $1${2:+ $2}" n i=0
-	while [ $i -lt 100 ]; do
-		for n in /sys/class/video4linux/video*; do
-			[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
-				echo "/dev/${n##*/}" && return 0
-		done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # v4l_capture NODE W H N NAME: N frames through V4L2, the last kept as PGM
 v4l_capture() {
 	local raw="$VM_RUN/$5.raw" size=$(($2 * $3))
@@ -80,7 +66,7 @@ v4l_capture() {
 
 section "palmvein.ko: the same sensor as a V4L2 device"
 check driver-loads vm_load_module palmvein
-video=$(v4l_node PV-DEMO-0001)
+video=$(vm_v4l_node PV-DEMO-0001)
 check video-node test -n "$video"
 v4l2-ctl -d "$video" --info
 v4l2-ctl -d "$video" --list-formats-ext | grep -E "'|Size|Interval" | head -12
@@ -88,10 +74,10 @@ v4l2-ctl -d "$video" --list-formats-ext | grep -E "'|Size|Interval" | head -12
 section "Controls, as v4l2-ctl -L lists them"
 v4l2-ctl -d "$video" -L
 
-section "NIR 850 nm alternating lit/unlit, 940 nm strobed, 5 ms exposure"
+section "NIR 940 nm strobed at 180/255, 850 nm off, 4 ms exposure"
 check set-illumination v4l2-ctl -d "$video" \
-	-c nir_850nm_mode=3,nir_850nm_intensity=200,nir_940nm_mode=2 \
-	-c exposure_time_absolute=50
+	-c nir_850nm_mode=0,nir_940nm_mode=2,nir_940nm_intensity=180 \
+	-c exposure_time_absolute=40
 v4l2-ctl -d "$video" -C nir_850nm_mode,nir_940nm_mode,exposure_time_absolute,palm_distance_mm
 
 section "Capturing 30 frames of 1280x800 through V4L2 (--stream-mmap)"

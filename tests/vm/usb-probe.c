@@ -865,7 +865,13 @@ static void LIBUSB_CALL transfer_done(struct libusb_transfer *xfer)
 			s->stopping = true;
 		}
 	}
-	if (status == LIBUSB_TRANSFER_COMPLETED)
+	/*
+	 * Once enough frames are in, the transfers still queued are cancelled,
+	 * and the tail of a frame whose head went into a cancelled transfer
+	 * may still complete: that is our doing, not the device's, so it is
+	 * not judged.
+	 */
+	if (status == LIBUSB_TRANSFER_COMPLETED && s->frames < s->wanted)
 		account_frame(s, received, (size_t)xfer->actual_length);
 	if (s->frames >= s->wanted)
 		s->stopping = true;

@@ -303,3 +303,50 @@ vm_emu_up() {
 vm_result_field() {
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
+
+# ---------------------------------------------------------------------------
+# Helpers for tests of palmvein.ko (V4L2 nodes and the driver's counters).
+
+# vm_v4l_find SERIAL [metadata]: the /dev/videoN whose name is
+# "palmvein SERIAL" (or "palmvein SERIAL metadata") now; fails when absent.
+vm_v4l_find() {
+	local want="palmvein $1${2:+ $2}" n
+	for n in /sys/class/video4linux/video*; do
+		[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
+			echo "/dev/${n##*/}" && return 0
+	done
+	return 1
+}
+
+# vm_v4l_wait TIMEOUT_S SERIAL [metadata]: wait up to TIMEOUT_S for the
+# node of vm_v4l_find and print it.
+vm_v4l_wait() {
+	local limit=$(($1 * 10)) i=0
+	shift
+	while [ $i -lt $limit ]; do
+		vm_v4l_find "$@" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "vm: no node for palmvein $*" >&2
+	return 1
+}
+
+# vm_v4l_node SERIAL [metadata]: wait up to 10 s for the node and print it.
+vm_v4l_node() {
+	vm_v4l_wait 10 "$@"
+}
+
+# vm_v4l_stats NODE: the driver's frame counters of the sensor behind NODE,
+# one NAME=VALUE a line.
+vm_v4l_stats() {
+	local f
+	for f in "/sys/class/video4linux/${1##*/}/device/palmvein/"*; do
+		echo "${f##*/}=$(cat "$f")"
+	done
+}
+
+# vm_v4l_stat NODE NAME: one frame counter of the sensor behind NODE.
+vm_v4l_stat() {
+	cat "/sys/class/video4linux/${1##*/}/device/palmvein/$2"
+}

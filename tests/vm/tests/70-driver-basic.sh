@@ -8,46 +8,12 @@
 
 vm_require_emulator
 
-# drv_node SERIAL [metadata]: /dev/videoN whose name is "palmvein SERIAL"
-drv_node() {
-	local want="palmvein $1${2:+ $2}" n
-	for n in /sys/class/video4linux/video*; do
-		[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
-			echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-
-# drv_wait_node SERIAL [metadata]: wait up to 10 s for the node
-drv_wait_node() {
-	local i=0
-	while [ $i -lt 100 ]; do
-		drv_node "$@" >/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# drv_stats NODE: the driver's frame counters of the sensor behind NODE
-drv_stats() {
-	local f
-	for f in "/sys/class/video4linux/${1##*/}/device/palmvein/"*; do
-		echo "${f##*/}=$(cat "$f")"
-	done
-}
-
-# drv_stat NODE NAME: one frame counter of the sensor behind NODE
-drv_stat() {
-	cat "/sys/class/video4linux/${1##*/}/device/palmvein/$2"
-}
-
 # compliance ARGS...: v4l2-compliance with 0 failures and 0 warnings
 compliance() {
 	local out
 	out=$(v4l2-compliance "$@" 2>&1)
 	echo "$out"
-	drv_stats "$video"
+	vm_v4l_stats "$video"
 	echo "$out" | grep -q 'Failed: 0, Warnings: 0'
 }
 
@@ -59,17 +25,17 @@ compliance() {
 # so every gap is the device's, and they are counted in the log.
 compliance_streaming() {
 	local out dropped lost warnings gaps
-	dropped=$(drv_stat "$1" frames_dropped)
-	lost=$(drv_stat "$1" frames_lost)
+	dropped=$(vm_v4l_stat "$1" frames_dropped)
+	lost=$(vm_v4l_stat "$1" frames_lost)
 	out=$(v4l2-compliance -d "$1" -s 10 2>&1)
 	echo "$out"
-	drv_stats "$1"
+	vm_v4l_stats "$1"
 	echo "$out" | grep -q 'Failed: 0, Warnings: [0-9]*$' || return 1
 	warnings=$(echo "$out" | grep -o 'Warnings: [0-9]*$' | tail -n 1)
 	warnings=${warnings#Warnings: }
 	gaps=$(echo "$out" | grep -c 'warn: .*got sequence number')
-	lost=$(($(drv_stat "$1" frames_lost) - lost))
-	dropped=$(($(drv_stat "$1" frames_dropped) - dropped))
+	lost=$(($(vm_v4l_stat "$1" frames_lost) - lost))
+	dropped=$(($(vm_v4l_stat "$1" frames_dropped) - dropped))
 	echo "warnings=$warnings sequence_gaps=$gaps device_lost=$lost driver_dropped=$dropped"
 	[ "$warnings" -eq 0 ] ||
 		{ [ "$warnings" -eq "$gaps" ] && [ "$lost" -ge "$gaps" ] &&
@@ -153,10 +119,10 @@ check setup vm_usb_setup is_super_speed=1
 check enumerates vm_emu_up cam "$(vm_first_udc)" 1 --speed super --serial PV-70
 check driver-loads vm_load_module palmvein
 check modinfo-alias modinfo_alias
-check video-node drv_wait_node PV-70
-check meta-node drv_wait_node PV-70 metadata
-video=$(drv_node PV-70)
-meta=$(drv_node PV-70 metadata)
+check video-node vm_v4l_node PV-70
+check meta-node vm_v4l_node PV-70 metadata
+video=$(vm_v4l_find PV-70)
+meta=$(vm_v4l_find PV-70 metadata)
 
 check formats-listed formats_listed
 check controls-listed controls_listed
@@ -182,8 +148,8 @@ printf 'none\nat 1s palm 3 dist=100\nat 3s none\nwait 1s\nloop\n' \
 	>"$VM_RUN/comego.scenario"
 check events-enumerates vm_emu_up ev "$(vm_first_udc)" 1 --speed super \
 	--serial PV-70 --scenario "$VM_RUN/comego.scenario"
-check events-node drv_wait_node PV-70
-check distance-events drv-capture -E -d "$(drv_node PV-70)" -n 2 -w 60
+check events-node vm_v4l_node PV-70
+check distance-events drv-capture -E -d "$(vm_v4l_find PV-70)" -n 2 -w 60
 check events-emulator-stops vm_emu_stop ev
 check nodes-gone sh -c "! ls /sys/class/video4linux/video* 2>/dev/null"
 check driver-unloads vm_unload_module palmvein

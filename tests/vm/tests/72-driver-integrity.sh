@@ -9,26 +9,6 @@
 
 vm_require_emulator
 
-# drv_node SERIAL [metadata]: /dev/videoN whose name is "palmvein SERIAL"
-drv_node() {
-	local want="palmvein $1${2:+ $2}" n
-	for n in /sys/class/video4linux/video*; do
-		[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
-			echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-
-drv_wait_node() {
-	local i=0
-	while [ $i -lt 100 ]; do
-		drv_node "$@" >/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # The scene in front of the sensor, as a scenario and as --render options.
 scene=$VM_RUN/palm3.scenario
 echo "palm 3 rot=20 dist=80" >"$scene"
@@ -55,9 +35,9 @@ check setup vm_usb_setup is_super_speed=1
 check driver-loads vm_load_module palmvein
 check enumerates vm_emu_up cam "$(vm_first_udc)" 1 --speed super \
 	--serial PV-72 --scenario "$scene" --variants $variants
-check nodes drv_wait_node PV-72 metadata
-video=$(drv_node PV-72)
-meta=$(drv_node PV-72 metadata)
+check nodes vm_v4l_node PV-72 metadata
+video=$(vm_v4l_find PV-72)
+meta=$(vm_v4l_find PV-72 metadata)
 
 # Power-up state: the driver's control defaults are the device's.
 check grey-mode v4l2-ctl -d "$video" -v width=1280,height=800,pixelformat=GREY -p 15
@@ -83,9 +63,9 @@ check emulator-stops vm_emu_stop cam
 check injecting-enumerates vm_emu_up bad "$(vm_first_udc)" 1 --speed super \
 	--serial PV-72 --scenario "$scene" --variants $variants \
 	--corrupt-every 7 --truncate-every 11
-check injecting-nodes drv_wait_node PV-72 metadata
-video=$(drv_node PV-72)
-meta=$(drv_node PV-72 metadata)
+check injecting-nodes vm_v4l_node PV-72 metadata
+video=$(vm_v4l_find PV-72)
+meta=$(vm_v4l_find PV-72 metadata)
 check injecting-mode v4l2-ctl -d "$video" -v width=640,height=480,pixelformat=GREY -p 30
 check injecting-refs render_refs bad --size 640x480
 check injected-flagged drv-capture -d "$video" -m "$meta" -n 80 -w 120 \

@@ -9,32 +9,10 @@
 
 vm_require_emulator
 
-# drv_node SERIAL [metadata]: /dev/videoN whose name is "palmvein SERIAL"
-drv_node() {
-	local want="palmvein $1${2:+ $2}" n
-	for n in /sys/class/video4linux/video*; do
-		[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
-			echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-
-# drv_wait_node SERIAL [metadata]: wait up to 20 s for the node
-drv_wait_node() {
-	local i=0
-	while [ $i -lt 200 ]; do
-		drv_node "$@" >/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "no node for $*"
-	return 1
-}
-
 # drv_wait_gone SERIAL: wait up to 10 s until the sensor's nodes are gone
 drv_wait_gone() {
 	local i=0
-	while drv_node "$1" >/dev/null || drv_node "$1" metadata >/dev/null; do
+	while vm_v4l_find "$1" >/dev/null || vm_v4l_find "$1" metadata >/dev/null; do
 		i=$((i + 1))
 		[ $i -gt 100 ] && { echo "nodes of $1 still there"; return 1; }
 		sleep 0.1
@@ -53,17 +31,17 @@ wait_exit() {
 
 # stream_bg SERIAL LOG: stream from the sensor in the background; PID in $bg
 stream_bg() {
-	drv-capture -d "$(drv_node "$1")" -m "$(drv_node "$1" metadata)" \
+	drv-capture -d "$(vm_v4l_find "$1")" -m "$(vm_v4l_find "$1" metadata)" \
 		-n 1000000 -w 3600 >"$2" 2>&1 &
 	bg=$!
 }
 
 # streaming SERIAL: frames are flowing (good frame counter moves)
 streaming() {
-	local stats before i=0
-	stats="/sys/class/video4linux/$(drv_node "$1" | sed 's,/dev/,,')/device/palmvein"
-	before=$(cat "$stats/frames_good") || return 1
-	while [ "$(cat "$stats/frames_good" 2>/dev/null)" = "$before" ]; do
+	local node before i=0
+	node=$(vm_v4l_find "$1")
+	before=$(vm_v4l_stat "$node" frames_good) || return 1
+	while [ "$(vm_v4l_stat "$node" frames_good 2>/dev/null)" = "$before" ]; do
 		i=$((i + 1))
 		[ $i -gt 100 ] && { echo "no frames from $1"; return 1; }
 		sleep 0.1
@@ -76,7 +54,7 @@ streaming() {
 replug_cycles() {
 	local n=0 dev log=$VM_RUN/replug.log
 	while [ $n -lt "$1" ]; do
-		drv_wait_node PV-74 metadata || return 1
+		vm_v4l_wait 20 PV-74 metadata || return 1
 		stream_bg PV-74 "$log"
 		streaming PV-74 || { kill "$bg"; return 1; }
 		dev=$(vm_usb_devices | head -n 1)
@@ -89,7 +67,7 @@ replug_cycles() {
 		n=$((n + 1))
 	done
 	echo "$n cycles"
-	drv_wait_node PV-74 metadata
+	vm_v4l_wait 20 PV-74 metadata
 }
 
 # unplug_open: a client waiting for an event with the node open sees the
@@ -97,7 +75,7 @@ replug_cycles() {
 unplug_open() {
 	local dev pid
 	dev=$(vm_usb_devices | head -n 1)
-	drv-capture -E -d "$(drv_node PV-74)" -n 1000 -w 60 \
+	drv-capture -E -d "$(vm_v4l_find PV-74)" -n 1000 -w 60 \
 		>"$VM_RUN/open.log" 2>&1 &
 	pid=$!
 	sleep 1
@@ -108,14 +86,14 @@ unplug_open() {
 	cat "$VM_RUN/open.log"
 	grep -q '^device gone: ENODEV' "$VM_RUN/open.log" || return 1
 	echo 1 >"$dev/authorized"
-	drv_wait_node PV-74 metadata
+	vm_v4l_wait 20 PV-74 metadata
 }
 
 # unplug_ctrl: unplug while a client sets controls in a loop
 unplug_ctrl() {
 	local dev pid node
 	dev=$(vm_usb_devices | head -n 1)
-	node=$(drv_node PV-74)
+	node=$(vm_v4l_find PV-74)
 	sh -c "while v4l2-ctl -d $node -c gain=32 -c gain=16 -C palm_distance_mm; do :; done" \
 		>/dev/null 2>&1 &
 	pid=$!
@@ -124,7 +102,7 @@ unplug_ctrl() {
 	drv_wait_gone PV-74 || return 1
 	wait_exit "$pid" || return 1
 	echo 1 >"$dev/authorized"
-	drv_wait_node PV-74 metadata
+	vm_v4l_wait 20 PV-74 metadata
 }
 
 # emulator_dies: the device vanishes mid-stream (UDC unbound by its exit)
@@ -157,10 +135,10 @@ rmmod_streaming() {
 # two_sensors: both stream at once, each frame checked
 two_sensors() {
 	local a b rc=0
-	drv-capture -d "$(drv_node PV-A)" -m "$(drv_node PV-A metadata)" \
+	drv-capture -d "$(vm_v4l_find PV-A)" -m "$(vm_v4l_find PV-A metadata)" \
 		-n 60 -w 120 >"$VM_RUN/a.log" 2>&1 &
 	a=$!
-	drv-capture -d "$(drv_node PV-B)" -m "$(drv_node PV-B metadata)" \
+	drv-capture -d "$(vm_v4l_find PV-B)" -m "$(vm_v4l_find PV-B metadata)" \
 		-n 60 -w 120 >"$VM_RUN/b.log" 2>&1 &
 	b=$!
 	wait "$a" || rc=1
@@ -173,17 +151,17 @@ check setup vm_usb_setup is_super_speed=1
 check driver-loads vm_load_module palmvein
 check enumerates vm_emu_up cam "$(vm_first_udc)" 1 --speed super \
 	--serial PV-74
-check nodes drv_wait_node PV-74 metadata
-check set-mode v4l2-ctl -d "$(drv_node PV-74)" -v width=640,height=480,pixelformat=GREY -p 30
+check nodes vm_v4l_wait 20 PV-74 metadata
+check set-mode v4l2-ctl -d "$(vm_v4l_find PV-74)" -v width=640,height=480,pixelformat=GREY -p 30
 
 check replug-50-while-streaming replug_cycles 50
 check unplug-while-open unplug_open
 check unplug-during-controls unplug_ctrl
-check streams-after-replug drv-capture -d "$(drv_node PV-74)" \
-	-m "$(drv_node PV-74 metadata)" -n 30 -w 60
+check streams-after-replug drv-capture -d "$(vm_v4l_find PV-74)" \
+	-m "$(vm_v4l_find PV-74 metadata)" -n 30 -w 60
 check rmmod-while-streaming rmmod_streaming
 check driver-reloads vm_load_module palmvein
-check nodes-after-reload drv_wait_node PV-74 metadata
+check nodes-after-reload vm_v4l_wait 20 PV-74 metadata
 check emulator-dies-mid-stream emulator_dies
 
 check two-setup vm_usb_setup is_super_speed=1 num=2
@@ -191,10 +169,10 @@ check two-enumerate-a vm_emu_up a "$(vm_udc_names | sed -n 1p)" 1 \
 	--speed super --serial PV-A
 check two-enumerate-b vm_emu_up b "$(vm_udc_names | sed -n 2p)" 2 \
 	--speed super --serial PV-B
-check two-nodes-a drv_wait_node PV-A metadata
-check two-nodes-b drv_wait_node PV-B metadata
-check two-mode-a v4l2-ctl -d "$(drv_node PV-A)" -v width=640,height=480,pixelformat=GREY -p 30
-check two-mode-b v4l2-ctl -d "$(drv_node PV-B)" -v width=640,height=480,pixelformat=GREY -p 30
+check two-nodes-a vm_v4l_wait 20 PV-A metadata
+check two-nodes-b vm_v4l_wait 20 PV-B metadata
+check two-mode-a v4l2-ctl -d "$(vm_v4l_find PV-A)" -v width=640,height=480,pixelformat=GREY -p 30
+check two-mode-b v4l2-ctl -d "$(vm_v4l_find PV-B)" -v width=640,height=480,pixelformat=GREY -p 30
 check two-stream-at-once two_sensors
 
 check driver-unloads vm_unload_module palmvein

@@ -11,25 +11,6 @@
 
 vm_require_emulator
 
-drv_node() {
-	local want="palmvein $1${2:+ $2}" n
-	for n in /sys/class/video4linux/video*; do
-		[ "$(cat "$n/name" 2>/dev/null)" = "$want" ] &&
-			echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-
-drv_wait_node() {
-	local i=0
-	while [ $i -lt 200 ]; do
-		drv_node "$@" >/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # runtime_status STATE: wait up to 10 s for the USB device's runtime PM state
 runtime_status() {
 	local i=0
@@ -82,9 +63,9 @@ open_keeps_awake() {
 check setup vm_usb_setup
 check driver-loads vm_load_module palmvein
 check enumerates vm_emu_up pm "$(vm_first_udc)" 1 --speed high --serial PV-76
-check nodes drv_wait_node PV-76 metadata
-video=$(drv_node PV-76)
-meta=$(drv_node PV-76 metadata)
+check nodes vm_v4l_wait 20 PV-76 metadata
+video=$(vm_v4l_find PV-76)
+meta=$(vm_v4l_find PV-76 metadata)
 dev=$(vm_usb_devices | head -n 1)
 
 check set-mode v4l2-ctl -d "$video" -v width=640,height=480,pixelformat=GREY -p 30
