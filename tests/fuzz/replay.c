@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../unit/check_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,15 +65,9 @@ int main(void)
 {
 	Suite *s = suite_create("fuzz-replay " FUZZ_CORPUS);
 	TCase *tc = tcase_create("corpus");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, replay_corpus);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "../../emulator/control.h"
 
 static struct emu emu;
@@ -190,8 +191,6 @@ int main(void)
 {
 	Suite *s = suite_create("emu_control");
 	TCase *tc = tcase_create("control");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fault_injection_counts);
@@ -200,9 +199,5 @@ int main(void)
 	tcase_add_test(tc, test_scenario_lines);
 	tcase_add_test(tc, test_socket_round_trip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -13,6 +13,7 @@
 #include <linux/usb/functionfs.h>
 #include <linux/palmvein.h>
 
+#include "check_run.h"
 #include "../../emulator/descriptors.h"
 
 /* Walks @count descriptors from @p; checks them; returns bytes consumed. */
@@ -117,15 +118,9 @@ int main(void)
 {
 	Suite *s = suite_create("emu_descriptors");
 	TCase *tc = tcase_create("descriptors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_descriptor_blob);
 	tcase_add_test(tc, test_strings_blob);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -4,6 +4,7 @@
 #include <endian.h>
 #include <stdlib.h>
 
+#include "check_run.h"
 #include "../../emulator/events.h"
 
 START_TEST(test_arrive_move_leave)
@@ -56,15 +57,9 @@ int main(void)
 {
 	Suite *s = suite_create("emu_events");
 	TCase *tc = tcase_create("events");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_arrive_move_leave);
 	tcase_add_test(tc, test_faults);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

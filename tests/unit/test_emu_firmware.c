@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "../../emulator/firmware.h"
 
 #define TYPE_OUT (USB_TYPE_VENDOR | USB_RECIP_INTERFACE)
@@ -548,8 +549,6 @@ int main(void)
 {
 	Suite *s = suite_create("emu_firmware");
 	TCase *tc = tcase_create("requests");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_get_info);
 	tcase_add_test(tc, test_get_info_prefix);
@@ -570,9 +569,5 @@ int main(void)
 	tcase_add_test(tc, test_thermal);
 	tcase_add_test(tc, test_serial_too_long);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

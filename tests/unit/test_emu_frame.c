@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "../../emulator/frame.h"
 
 #define W 64
@@ -141,8 +142,6 @@ int main(void)
 {
 	Suite *s = suite_create("emu_frame");
 	TCase *tc = tcase_create("frame");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_crc_known_value);
 	tcase_add_test(tc, test_header_decodes);
@@ -150,9 +149,5 @@ int main(void)
 	tcase_add_test(tc, test_y10_geometry);
 	tcase_add_test(tc, test_truncated_length_ends_short);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "../../emulator/frame.h"
 #include "../../emulator/framesrc.h"
 
@@ -105,17 +106,11 @@ int main(void)
 {
 	Suite *s = suite_create("emu_framesrc");
 	TCase *tc = tcase_create("framesrc");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cache_equals_fresh_render);
 	tcase_add_test(tc, test_settings_change_payload);
 	tcase_add_test(tc, test_noise_seed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

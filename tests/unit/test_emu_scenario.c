@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "../../emulator/scenario.h"
 
 static void parse_ok(const char *script, struct scn_timeline *tl)
@@ -359,8 +360,6 @@ int main(void)
 {
 	Suite *s = suite_create("emu_scenario");
 	TCase *tc = tcase_create("scenario");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_full_script);
@@ -374,9 +373,5 @@ int main(void)
 	tcase_add_test(tc, test_live_takeover);
 	tcase_add_test(tc, test_distance_and_equality);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

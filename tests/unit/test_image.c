@@ -10,6 +10,7 @@
 #include <turbojpeg.h>
 
 #include <palmvein/image.h>
+#include "check_run.h"
 
 static size_t make_pgm8(uint8_t *buf, unsigned int w, unsigned int h)
 {
@@ -299,11 +300,5 @@ static Suite *image_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(image_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(image_suite());
 }

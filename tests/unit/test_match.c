@@ -9,6 +9,7 @@
 
 #include <palmvein/palmvein.h>
 
+#include "check_run.h"
 #include "../../lib/match_internal.h"
 #include "matching_helpers.h"
 
@@ -284,8 +285,6 @@ int main(void)
 {
 	Suite *s = suite_create("match");
 	TCase *tc = tcase_create("match");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, identical_is_distance_zero);
@@ -298,9 +297,5 @@ int main(void)
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, polyu_separates);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

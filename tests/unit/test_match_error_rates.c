@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "../../tools/palmctl/error_rates.h"
 
 static struct score_list list(const float *v, size_t n)
@@ -72,16 +73,10 @@ int main(void)
 {
 	Suite *s = suite_create("error_rates");
 	TCase *tc = tcase_create("rates");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, separated_is_zero);
 	tcase_add_test(tc, overlap_known_values);
 	tcase_add_test(tc, det_svg_written);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

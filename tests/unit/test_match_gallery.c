@@ -6,6 +6,7 @@
 
 #include <palmvein/palmvein.h>
 
+#include "check_run.h"
 #include "matching_helpers.h"
 
 #define GALLERY_SIZE 300
@@ -93,16 +94,10 @@ int main(void)
 {
 	Suite *s = suite_create("gallery");
 	TCase *tc = tcase_create("gallery");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, finds_identity);
 	tcase_add_test(tc, small_gallery_and_limits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -7,6 +7,7 @@
 
 #include <palmvein/palmvein.h>
 
+#include "check_run.h"
 #include "matching_helpers.h"
 
 static const char secret_a[] = "deployment A: 0123456789abcdef";
@@ -149,8 +150,6 @@ int main(void)
 {
 	Suite *s = suite_create("renew");
 	TCase *tc = tcase_create("renew");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, same_key_same_scores);
@@ -158,9 +157,5 @@ int main(void)
 	tcase_add_test(tc, derivation_is_deterministic);
 	tcase_add_test(tc, bad_arguments);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include <palmvein/image.h>
 #include <palmvein/palmvein.h>
 
+#include "check_run.h"
 #include "../../lib/match_internal.h"
 #include "matching_helpers.h"
 
@@ -202,17 +203,11 @@ int main(void)
 {
 	Suite *s = suite_create("match_symmetry");
 	TCase *tc = tcase_create("symmetry");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, symmetric_on_synthetic_pairs);
 	tcase_add_test(tc, symmetric_on_put);
 	tcase_add_test(tc, symmetric_on_polyu);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

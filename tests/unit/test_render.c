@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "hand.h"
 #include "render.h"
 
@@ -797,11 +798,5 @@ static Suite *render_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(render_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(render_suite());
 }

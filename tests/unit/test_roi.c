@@ -14,6 +14,7 @@
 
 #include <palmvein/image.h>
 #include <palmvein/roi.h>
+#include "check_run.h"
 
 #define W 768
 #define H 576
@@ -459,11 +460,5 @@ static Suite *roi_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(roi_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(roi_suite());
 }

@@ -13,6 +13,7 @@
 #include <palmvein/image.h>
 #include <palmvein/roi.h>
 
+#include "check_run.h"
 #include "render.h"
 #include "rng.h"
 
@@ -170,17 +171,11 @@ int main(void)
 {
 	Suite *s = suite_create("roi_render");
 	TCase *tc = tcase_create("pose");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, roi_follows_rendered_pose, 0,
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, roi_on_kiosk_presentations);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include <palmvein/template.h>
 
+#include "check_run.h"
 #include "matching_helpers.h"
 
 static void sample_template(struct pv_template *t)
@@ -275,8 +276,6 @@ int main(void)
 {
 	Suite *s = suite_create("template");
 	TCase *tc = tcase_create("format");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, layout_landmarks);
@@ -291,9 +290,5 @@ int main(void)
 	tcase_add_test(tc, null_arguments);
 	tcase_add_test(tc, wipe_zeroes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <palmvein/palmvein.h>
+#include "check_run.h"
 
 /* Dark parallel lines at @deg (direction of the lines, image axes). */
 static void draw_lines(struct pv_roi *roi, double deg, double period)
@@ -140,16 +141,10 @@ int main(void)
 {
 	Suite *s = suite_create("features");
 	TCase *tc = tcase_create("features");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, code_follows_line_orientation);
 	tcase_add_test(tc, invalid_and_flat_regions_are_masked);
 	tcase_add_test(tc, header_filled);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }
