@@ -156,6 +156,23 @@ static void class_stats(struct pv_hand *hand, int threshold)
 
 /* Floods the 4-connected component of @seed whose pixels equal @from with
  * @to; returns its size. @stack holds w*h. */
+/* The 4-connected neighbours of pixel @p inside a @w x @h mask. */
+static int neighbours4(uint32_t p, uint32_t w, uint32_t h, uint32_t nb[4])
+{
+	uint32_t x = p % w, y = p / w;
+	int k = 0;
+
+	if (x > 0)
+		nb[k++] = p - 1;
+	if (x + 1 < w)
+		nb[k++] = p + 1;
+	if (y > 0)
+		nb[k++] = p - w;
+	if (y + 1 < h)
+		nb[k++] = p + w;
+	return k;
+}
+
 static uint32_t flood(uint8_t *mask, uint32_t w, uint32_t h, uint32_t seed,
 		      uint8_t from, uint8_t to, uint32_t *stack)
 {
@@ -164,19 +181,10 @@ static uint32_t flood(uint8_t *mask, uint32_t w, uint32_t h, uint32_t seed,
 	mask[seed] = to;
 	stack[top++] = seed;
 	while (top) {
-		uint32_t p = stack[--top], x = p % w, y = p / w;
-		uint32_t nb[4];
-		int k = 0;
+		uint32_t p = stack[--top], nb[4];
+		int k = neighbours4(p, w, h, nb);
 
 		size++;
-		if (x > 0)
-			nb[k++] = p - 1;
-		if (x + 1 < w)
-			nb[k++] = p + 1;
-		if (y > 0)
-			nb[k++] = p - w;
-		if (y + 1 < h)
-			nb[k++] = p + w;
 		for (int j = 0; j < k; j++)
 			if (mask[nb[j]] == from) {
 				mask[nb[j]] = to;
@@ -240,18 +248,9 @@ static uint32_t fill_holes(uint8_t *mask, uint32_t w, uint32_t h, uint32_t *stac
 		}
 	}
 	while (top) {
-		uint32_t p = stack[--top], x = p % w, y = p / w;
-		uint32_t nb[4];
-		int k = 0;
+		uint32_t p = stack[--top], nb[4];
+		int k = neighbours4(p, w, h, nb);
 
-		if (x > 0)
-			nb[k++] = p - 1;
-		if (x + 1 < w)
-			nb[k++] = p + 1;
-		if (y > 0)
-			nb[k++] = p - w;
-		if (y + 1 < h)
-			nb[k++] = p + w;
 		for (int j = 0; j < k; j++)
 			if (!mask[nb[j]]) {
 				mask[nb[j]] = 2;
