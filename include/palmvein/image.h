@@ -30,13 +30,16 @@ struct pv_image {
 };
 
 /*
- * Decodes a PGM (P5 8/16-bit, P2 ASCII) or JPEG (greyscale or colour, turned
- * to grey) image, autodetected from its first bytes, into a new buffer.
- * Returns 0, or:
+ * Decodes a PGM (P5 8/16-bit, P2 ASCII) or 8-bit JPEG (greyscale, colour or
+ * CMYK, turned to grey) image, autodetected from its first bytes, into a new
+ * buffer. Returns 0, or:
  *   -EINVAL   not a PGM or JPEG, or NULL arguments
  *   -ENODATA  empty buffer
- *   -EBADMSG  corrupt or truncated data
+ *   -EBADMSG  corrupt or truncated data, including data too short for the
+ *             dimensions the header claims (checked before allocating)
  *   -E2BIG    dimensions beyond PV_IMAGE_MAX_DIM
+ *   -ENOTSUP  a 12-bit, lossless (up to 16-bit) or hierarchical JPEG, or
+ *             one of more than 64 scans (each can cost a pass over the image)
  *   -ENOMEM   out of memory
  * On error *out is zeroed. @reason (may be NULL) receives a static,
  * human-readable sentence saying what exactly was wrong.

@@ -225,8 +225,31 @@ def colour(w, h, channels):
                  for v in (p, 255 - p, p // 2, 255)[:channels])
 
 
+def jpeg_patch_frame(data, marker=None, precision=None, size=None):
+    """@data with its frame header (SOF0/SOF2) changed."""
+    data = bytearray(data)
+    i = next(i for i in range(2, len(data) - 9)
+             if data[i] == 0xff and data[i + 1] in (0xc0, 0xc2))
+    if marker is not None:
+        data[i + 1] = marker
+    if precision is not None:
+        data[i + 4] = precision
+    if size is not None:
+        data[i + 5:i + 9] = struct.pack(">HH", size[1], size[0])
+    return bytes(data)
+
+
+def jpeg_drop_segment(data, marker):
+    """@data without its first segment of @marker (e.g. APP14 0xee)."""
+    i = data.index(bytes((0xff, marker)), 2)
+    return data[:i] + data[i + 2 + struct.unpack(">H", data[i + 2:i + 4])[0]:]
+
+
 def image_seeds():
     grey = jpeg(16, 8, bytes(gradient(16, 8, 255)), TJPF_GRAY, TJSAMP_GRAY)
+    cmyk = jpeg(16, 16, colour(16, 16, 4), TJPF_CMYK, TJSAMP_444)
+    progressive = jpeg(8, 8, bytes(gradient(8, 8, 255)), TJPF_GRAY,
+                       TJSAMP_GRAY, flags=TJFLAG_PROGRESSIVE)
     return {
         "p5_8bit": pgm_p5(5, 3, 255),
         "p5_maxval_100": pgm_p5(4, 4, 100),
@@ -242,9 +265,14 @@ def image_seeds():
         "jpeg_grey": grey,
         "jpeg_colour_420": jpeg(16, 16, colour(16, 16, 3), TJPF_RGB,
                                 TJSAMP_420),
-        "jpeg_cmyk": jpeg(16, 16, colour(16, 16, 4), TJPF_CMYK, TJSAMP_444),
-        "jpeg_progressive": jpeg(8, 8, bytes(gradient(8, 8, 255)), TJPF_GRAY,
-                                 TJSAMP_GRAY, flags=TJFLAG_PROGRESSIVE),
+        "jpeg_cmyk": cmyk,
+        "jpeg_cmyk_no_adobe": jpeg_drop_segment(cmyk, 0xee),
+        "jpeg_progressive": progressive,
+        "jpeg_12bit": jpeg_patch_frame(grey, precision=12),
+        "jpeg_lossless": jpeg_patch_frame(grey, marker=0xc3),
+        "jpeg_huge_claim": jpeg_patch_frame(progressive, size=(8192, 8192)),
+        "p5_huge_claim": b"P5 8192 8192 65535\n",
+        "p2_huge_claim": b"P2 8192 8192 255\n1 2 3\n",
         "jpeg_truncated": grey[:len(grey) // 2],
         "jpeg_no_eoi": grey[:-2],
         "not_an_image": b"GIF89a",

@@ -20,6 +20,11 @@ static const struct command {
 	  "        Prints 'SCORE PATH' per gallery template; 1 = same palm.\n"
 	  "        The probe is plain; with a key, gallery templates are\n"
 	  "        protected ones." },
+	{ "info", cmd_info,
+	  "info TEMPLATE.pvt...\n"
+	  "        Prints what each template holds: version, algorithm, key id\n"
+	  "        (0 = plain), ROI geometry, quality and valid cells, to see\n"
+	  "        why a template matches badly." },
 	{ "eval", cmd_eval,
 	  "eval DIR --pattern REGEX [--det FILE.svg] [--threads N] [--key-file SECRET]\n"
 	  "        Accuracy on a labelled image folder: REGEX's first group\n"

@@ -4,6 +4,7 @@
 #define PALMCTL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <palmvein/template.h>
 
@@ -38,8 +39,15 @@ struct pv_renew_key;
 /* Loads the deployment secret for renewable templates (renew.h). */
 int load_key(const char *path, struct pv_renew_key **key);
 
+/*
+ * Prints what @t holds (version, algorithm, key id, ROI geometry, quality,
+ * valid cells) under the heading @path; docs/template-format.md shows it.
+ */
+void palmctl_print_info(FILE *out, const char *path, const struct pv_template *t);
+
 int cmd_extract(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 
 #endif /* PALMCTL_H */

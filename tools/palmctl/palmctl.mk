@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# palmctl: the command-line front end (offline extract/compare/eval so far).
+# palmctl: the command-line front end (offline extract/compare/info/eval so far).
 
 PALMCTL_SRCS := tools/palmctl/palmctl.c tools/palmctl/files.c \
-		tools/palmctl/offline.c tools/palmctl/eval.c \
+		tools/palmctl/offline.c tools/palmctl/info.c tools/palmctl/eval.c \
 		tools/palmctl/error_rates.c
 PALMCTL_OBJS := $(PALMCTL_SRCS:%.c=$(BUILD)/obj/%.o)
 PALMCTL      := $(BUILD)/bin/palmctl
@@ -12,3 +12,16 @@ $(PALMCTL): $(PALMCTL_OBJS) $(PALMVEIN_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(PALMCTL_OBJS) $(PALMVEIN_LIBS)
 
 ALL_TARGETS += $(PALMCTL)
+
+# The info command's output, checked through its printing function.
+$(BUILD)/obj/tests/unit/test_palmctl_info.o: CFLAGS += $(shell pkg-config --cflags check)
+
+.SECONDEXPANSION:
+$(BUILD)/tests/test_palmctl_info: $(BUILD)/obj/tests/unit/test_palmctl_info.o \
+		$(BUILD)/obj/tools/palmctl/info.o $(BUILD)/obj/tools/palmctl/files.o \
+		$$(PALMVEIN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(shell pkg-config --libs check) \
+		$(PALMVEIN_LIBS)
+
+UNIT_TESTS += $(BUILD)/tests/test_palmctl_info
