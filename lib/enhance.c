@@ -22,8 +22,12 @@
 #define CLAHE_TILES 4
 #define CLAHE_CLIP 3.0f
 
-/* Sums of a window clipped to the ROI, from inclusive integral images. */
-static double box_sum(const double *ii, int x0, int y0, int x1, int y1)
+/* The corners of a window, clipped to the ROI, in an integral image. */
+struct window {
+	int a, b, c, d;	/* (x1, y1), (x1, y0), (x0, y1), (x0, y0) */
+};
+
+static struct window window_at(int x0, int y0, int x1, int y1)
 {
 	const int w = S + 1;
 
@@ -31,28 +35,42 @@ static double box_sum(const double *ii, int x0, int y0, int x1, int y1)
 	y0 = y0 < 0 ? 0 : y0;
 	x1 = x1 > S - 1 ? S - 1 : x1;
 	y1 = y1 > S - 1 ? S - 1 : y1;
-	return ii[(y1 + 1) * w + x1 + 1] - ii[y0 * w + x1 + 1] -
-	       ii[(y1 + 1) * w + x0] + ii[y0 * w + x0];
+	return (struct window){ (y1 + 1) * w + x1 + 1, y0 * w + x1 + 1,
+				(y1 + 1) * w + x0, y0 * w + x0 };
 }
 
-static void integral(const float *v, const uint8_t *valid, double *ii, int power)
+/* Sum of a window from an inclusive integral image. */
+static double box_sum(const double *ii, struct window win)
+{
+	return ii[win.a] - ii[win.b] - ii[win.c] + ii[win.d];
+}
+
+/* Inclusive integral images of the valid pixels' count @ii_n, values @ii_s
+ * and squares @ii_q, in one pass. */
+static void integrals(const float *v, const uint8_t *valid, double *ii_n,
+		      double *ii_s, double *ii_q)
 {
 	const int w = S + 1;
 
-	memset(ii, 0, sizeof(double) * w);
+	memset(ii_n, 0, sizeof(double) * w);
+	memset(ii_s, 0, sizeof(double) * w);
+	memset(ii_q, 0, sizeof(double) * w);
 	for (int y = 0; y < S; y++) {
-		double row = 0;
+		double row_n = 0, row_s = 0, row_q = 0;
 
-		ii[(y + 1) * w] = 0;
+		ii_n[(y + 1) * w] = ii_s[(y + 1) * w] = ii_q[(y + 1) * w] = 0;
 		for (int x = 0; x < S; x++) {
-			double p = valid ? valid[y * S + x] : 1.0;
+			const int i = (y + 1) * w + x + 1, above = y * w + x + 1;
+			double p = valid[y * S + x];
 
-			if (power >= 1)
-				p *= v[y * S + x];
-			if (power == 2)
-				p *= v[y * S + x];
-			row += p;
-			ii[(y + 1) * w + x + 1] = ii[y * w + x + 1] + row;
+			row_n += p;
+			p *= v[y * S + x];
+			row_s += p;
+			p *= v[y * S + x];
+			row_q += p;
+			ii_n[i] = ii_n[above] + row_n;
+			ii_s[i] = ii_s[above] + row_s;
+			ii_q[i] = ii_q[above] + row_q;
 		}
 	}
 }
@@ -67,20 +85,18 @@ static int normalise_background(const struct pv_roi_raw *raw, float *z)
 
 	if (!ii_n)
 		return -ENOMEM;
-	integral(raw->px, raw->valid, ii_n, 0);
-	integral(raw->px, raw->valid, ii_s, 1);
-	integral(raw->px, raw->valid, ii_q, 2);
+	integrals(raw->px, raw->valid, ii_n, ii_s, ii_q);
 	for (int y = 0; y < S; y++)
 		for (int x = 0; x < S; x++) {
-			double n = box_sum(ii_n, x - r, y - r, x + r, y + r);
-			double mean, var;
+			const struct window win = window_at(x - r, y - r, x + r, y + r);
+			double n, mean, var;
 
-			if (!raw->valid[y * S + x] || n < 4) {
+			if (!raw->valid[y * S + x] || (n = box_sum(ii_n, win)) < 4) {
 				z[y * S + x] = 0;
 				continue;
 			}
-			mean = box_sum(ii_s, x - r, y - r, x + r, y + r) / n;
-			var = box_sum(ii_q, x - r, y - r, x + r, y + r) / n - mean * mean;
+			mean = box_sum(ii_s, win) / n;
+			var = box_sum(ii_q, win) / n - mean * mean;
 			/* The floor keeps flat, noise-only areas from being
 			 * blown up into fake veins. */
 			z[y * S + x] = (float)((raw->px[y * S + x] - mean) /
@@ -127,11 +143,20 @@ int pv_enhance_roi(const struct pv_roi_raw *raw, uint8_t *out)
 {
 	const int t = S / CLAHE_TILES;
 	uint8_t maps[CLAHE_TILES][CLAHE_TILES][256];
-	float z[S * S];
+	float z[S * S], col_a[S];
+	int col_0[S], col_1[S];
 	int err = normalise_background(raw, z);
 
 	if (err)
 		return err;
+	/* Each column's two nearest tiles and its weight between them. */
+	for (int x = 0; x < S; x++) {
+		float fx = ((float)x + 0.5f) / t - 0.5f;
+
+		col_0[x] = fx < 0 ? 0 : (int)fx;
+		col_1[x] = col_0[x] + 1 < CLAHE_TILES ? col_0[x] + 1 : col_0[x];
+		col_a[x] = fx < 0 ? 0 : fx - (float)col_0[x] > 1 ? 1 : fx - (float)col_0[x];
+	}
 	for (int i = 0; i < S * S; i++) {
 		float g = 128.0f + Z_TO_GREY * z[i];
 
@@ -147,10 +172,8 @@ int pv_enhance_roi(const struct pv_roi_raw *raw, uint8_t *out)
 		float ay = fy < 0 ? 0 : fy - (float)y0 > 1 ? 1 : fy - (float)y0;
 
 		for (int x = 0; x < S; x++) {
-			float fx = ((float)x + 0.5f) / t - 0.5f;
-			int x0 = fx < 0 ? 0 : (int)fx;
-			int x1 = x0 + 1 < CLAHE_TILES ? x0 + 1 : x0;
-			float ax = fx < 0 ? 0 : fx - (float)x0 > 1 ? 1 : fx - (float)x0;
+			const int x0 = col_0[x], x1 = col_1[x];
+			const float ax = col_a[x];
 			uint8_t v = out[y * S + x];
 			float m;
 

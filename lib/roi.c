@@ -9,6 +9,7 @@
  * hand's principal axis. The square is then sampled from the full-resolution
  * image with bilinear interpolation and enhanced. See docs/roi.md.
  */
+#include <emmintrin.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -36,6 +37,9 @@
 #define CUT_FINGERTIP_MIN_HEIGHT 0.15f
 
 #define MIN_ROI_SIDE_PX 40.0f
+
+/* Background below this fraction of the hand's mean: no room light. */
+#define UNLIT_BACKGROUND 0.15f
 
 struct point {
 	int16_t x, y;
@@ -385,16 +389,45 @@ static void gap_side(const struct pv_hand *hand, const struct defect *gaps,
  */
 #define VALLEY_MIN_LEVEL 0.6f
 
-static bool level_valleys(const struct pv_hand *hand, const struct defect *const g[3])
+/*
+ * A triple that took the thumb valley in place of a finger gap the mask
+ * missed (two fingers touching): that valley lies much nearer the palm
+ * centre than the others and is wider than a slot between fingers, and the
+ * palm centre lies close to the triple's line (the outer finger valleys sit
+ * over 1 R from it: on the renderer's hands 1.05 R or more in 509 of 514
+ * right triples, under it in 21 of 25 wrong ones). One hands-coep hand has
+ * a right triple with a valley as near, but a narrow slot (opening 0.74).
+ */
+#define THUMB_TRIPLE_LEVEL 0.86f
+#define THUMB_TRIPLE_LINE_DIST 1.05f
+#define THUMB_TRIPLE_OPENING 0.8f
+
+/* How near the nearest valley (*nearest) lies against the farthest, 0..1. */
+static float valley_level(const struct pv_hand *hand, const struct defect *const g[3],
+			  int *nearest)
 {
-	float d[3], far = 0, near = INFINITY;
+	float d, far = 0, near = INFINITY;
 
 	for (int k = 0; k < 3; k++) {
-		d[k] = hypotf(g[k]->vx - hand->palm_x, g[k]->vy - hand->palm_y);
-		far = fmaxf(far, d[k]);
-		near = fminf(near, d[k]);
+		d = hypotf(g[k]->vx - hand->palm_x, g[k]->vy - hand->palm_y);
+		far = fmaxf(far, d);
+		if (d < near) {
+			near = d;
+			*nearest = k;
+		}
 	}
-	return near >= VALLEY_MIN_LEVEL * far;
+	return far > 0 ? near / far : 0;
+}
+
+static bool thumb_triple(const struct pv_hand *hand, const struct defect *const g[3],
+			 float d_palm)
+{
+	int nearest = 0;
+	float level = valley_level(hand, g, &nearest);
+
+	return d_palm < THUMB_TRIPLE_LINE_DIST * hand->palm_radius &&
+	       level < THUMB_TRIPLE_LEVEL &&
+	       g[nearest]->opening > THUMB_TRIPLE_OPENING;
 }
 
 /*
@@ -422,6 +455,7 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 			float x, y;
 		} v[3];
 		float s01, s12, evenness, cos_bend, cost, d_palm;
+		int nearest;
 		float ex, ey, len;
 
 		if (thumb == i || thumb == (i + 1) % ngaps || thumb == (i + 2) % ngaps)
@@ -448,7 +482,9 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 		len = hypotf(ex, ey);
 		d_palm = fabsf(ex * (hand->palm_y - v[0].y) -
 			       ey * (hand->palm_x - v[0].x)) / len;
-		if (d_palm < 0.4f * r || !level_valleys(hand, g))
+		if (d_palm < 0.4f * r || valley_level(hand, g, &nearest) < VALLEY_MIN_LEVEL)
+			continue;
+		if (thumb_triple(hand, g, d_palm))
 			continue;
 		cost = evenness + 0.5f * (1.0f + cos_bend) +
 		       fmaxf(0, s01 / r - 0.9f) + fmaxf(0, s12 / r - 0.9f);
@@ -505,6 +541,14 @@ static double arm_side(const struct pv_hand *hand, double ex, double ey)
 }
 
 /*
+ * The axis is taken over the hand's thick parts only (palm, wrist, fingers
+ * held together): the thumb and single fingers are thinner than this (in
+ * R) and would turn it with their spread (on the renderer's sets this
+ * halved the axis ROIs more than 5 degrees off their hand's others).
+ */
+#define AXIS_MIN_THICKNESS 0.5f
+
+/*
  * Closed fingers: the principal axis of the hand, pointing to the fingers.
  * Which end that is comes from the finger gaps found on the mask (@side),
  * when they say; else from where the mask runs out of the frame, when only
@@ -518,6 +562,7 @@ static bool principal_axis(const struct pv_hand *hand, const struct valley_line 
 {
 	double vote, sxx = 0, syy = 0, sxy = 0, cnt = 0, l1, l2, ex, ey, norm;
 	const float reach = 4.0f * hand->palm_radius;
+	const float thick = AXIS_MIN_THICKNESS * hand->palm_radius;
 	uint32_t width_pos = 0, width_neg = 0;
 
 	for (uint32_t y = 0; y < hand->h; y++)
@@ -525,7 +570,8 @@ static bool principal_axis(const struct pv_hand *hand, const struct valley_line 
 			double dx = x - hand->palm_x, dy = y - hand->palm_y;
 
 			if (!hand->mask[(size_t)y * hand->w + x] ||
-			    dx * dx + dy * dy > reach * reach)
+			    dx * dx + dy * dy > reach * reach ||
+			    hand->dist[(size_t)y * hand->w + x] < thick)
 				continue;
 			sxx += dx * dx;
 			syy += dy * dy;
@@ -681,15 +727,32 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 {
 	const float f = (float)hand->factor;
 	const uint32_t n = hand->w * hand->h;
-	/* masks in the order they are tried; the first is in place */
+	/* masks in the order they are tried */
 	static const enum pv_seg_mode dark_order[PV_SEG_MODES] = {
 		PV_SEG_OTSU, PV_SEG_DIM_FINGERS, PV_SEG_TWO_SIDED
+	};
+	static const enum pv_seg_mode unlit_order[PV_SEG_MODES] = {
+		PV_SEG_DIM_FINGERS, PV_SEG_OTSU, PV_SEG_TWO_SIDED
 	};
 	static const enum pv_seg_mode lit_order[PV_SEG_MODES] = {
 		PV_SEG_TWO_SIDED, PV_SEG_DIM_FINGERS, PV_SEG_OTSU
 	};
-	const enum pv_seg_mode *order = hand->bg_lit ? lit_order : dark_order;
-	enum pv_seg_mode largest = order[0], in_place = order[0];
+	/*
+	 * Only the LEDs light the scene when the background at the frame
+	 * centre is below UNLIT_BACKGROUND of the hand's level. The hand's
+	 * outline is then where it rises above the background: Otsu's level
+	 * cuts into the hand where LED falloff and the curving skin dim it,
+	 * by an amount that changes from frame to frame, and moves the
+	 * inscribed circle with it (docs/roi.md).
+	 */
+	const bool unlit = !hand->bg_lit &&
+			   hand->bg[(size_t)(hand->h / 2) * hand->w + hand->w / 2] <
+			   UNLIT_BACKGROUND * hand->fg_mean;
+	const enum pv_seg_mode *order = hand->bg_lit ? lit_order :
+					unlit ? unlit_order : dark_order;
+	/* the mask in place: Otsu's or two-sided, see pv_hand_segment() */
+	enum pv_seg_mode largest = hand->bg_lit ? PV_SEG_TWO_SIDED : PV_SEG_OTSU;
+	enum pv_seg_mode in_place = largest;
 	struct valley_line line = { 0 }, slots = { 0 };
 	uint32_t largest_area = hand->area;
 	/* No valleys on a blob filling 40 % of the frame: a palm-centre crop. */
@@ -702,6 +765,16 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		crop_geometry(hand, geom);
 		*src = GEOM_CROP;
 		return 0;
+	}
+	if (order[0] != in_place) {
+		err = pv_hand_mask(hand, order[0]);
+		if (err == -ENOMEM)
+			return err;
+		in_place = err ? PV_SEG_MODES : order[0];
+		if (!err && hand->area > largest_area) {
+			largest_area = hand->area;
+			largest = order[0];
+		}
 	}
 	for (;;) {
 		err = find_valley_line(img, hand, &line, &found);
@@ -732,8 +805,11 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	}
 	if (!found) {
 		/* a lit background: the masks other than two-sided take in
-		 * room light, so the largest says nothing */
-		enum pv_seg_mode want = big_blob || hand->bg_lit ? order[0] : largest;
+		 * room light, so the largest says nothing; a palm-centre
+		 * crop keeps Otsu's mask, whose square stays on the bright
+		 * palm where the dim-fingers mask takes in the dark rim */
+		enum pv_seg_mode want = hand->bg_lit ? order[0] :
+					big_blob ? PV_SEG_OTSU : largest;
 
 		err = want == in_place ? 0 : pv_hand_mask(hand, want);
 		if (err == -ENOENT) {
@@ -823,6 +899,68 @@ static float sample_bilinear(const struct pv_image *img, float x, float y)
 		(v10 * (1 - ax) + v11 * ax) * ay) * inv;
 }
 
+/* Four lanes of pixel values as floats. */
+static __m128 tap(const int32_t v[4])
+{
+	return _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)v));
+}
+
+/*
+ * The sub x sub sample means of four ROI pixels centred at (@x[k], @y[k]),
+ * side by side in SSE lanes (part of x86-64): each lane adds its samples
+ * in the order sample_roi() does, so the means are the same. Returns false,
+ * with nothing written, unless every sample lies inside an 8-bit frame.
+ */
+static bool sample4(const struct pv_image *img, const float x[4], const float y[4],
+		    int sub, const float off_x[2][4], const float off_y[2][4],
+		    float inv_max, float mean[4])
+{
+	const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
+	const __m128 lim_x = _mm_set1_ps((float)(img->width - 1));
+	const __m128 lim_y = _mm_set1_ps((float)(img->height - 1));
+	const __m128 cx = _mm_loadu_ps(x), cy = _mm_loadu_ps(y);
+	const uint8_t *data = img->data;
+	__m128 sum = zero;
+
+	if (img->bits != 8)
+		return false;
+	for (int sj = 0; sj < sub; sj++)
+		for (int si = 0; si < sub; si++) {
+			__m128 sx = _mm_add_ps(_mm_add_ps(cx, _mm_set1_ps(off_x[0][si])),
+					       _mm_set1_ps(off_x[1][sj]));
+			__m128 sy = _mm_add_ps(_mm_add_ps(cy, _mm_set1_ps(off_y[0][si])),
+					       _mm_set1_ps(off_y[1][sj]));
+			__m128 in = _mm_and_ps(_mm_and_ps(_mm_cmpge_ps(sx, zero), _mm_cmpge_ps(sy, zero)),
+					       _mm_and_ps(_mm_cmplt_ps(sx, lim_x), _mm_cmplt_ps(sy, lim_y)));
+			__m128i ix = _mm_cvttps_epi32(sx), iy = _mm_cvttps_epi32(sy);
+			__m128 ax = _mm_sub_ps(sx, _mm_cvtepi32_ps(ix));
+			__m128 ay = _mm_sub_ps(sy, _mm_cvtepi32_ps(iy));
+			int32_t px[4], py[4], v[4][4];
+
+			if (_mm_movemask_ps(in) != 0xf)
+				return false;
+			_mm_storeu_si128((__m128i *)px, ix);
+			_mm_storeu_si128((__m128i *)py, iy);
+			for (int k = 0; k < 4; k++) {
+				const uint8_t *r0 = data + (size_t)py[k] * img->stride + px[k];
+
+				v[0][k] = r0[0];
+				v[1][k] = r0[1];
+				v[2][k] = r0[img->stride];
+				v[3][k] = r0[img->stride + 1];
+			}
+			__m128 bx = _mm_sub_ps(one, ax), by = _mm_sub_ps(one, ay);
+			__m128 top = _mm_add_ps(_mm_mul_ps(tap(v[0]), bx), _mm_mul_ps(tap(v[1]), ax));
+			__m128 bottom = _mm_add_ps(_mm_mul_ps(tap(v[2]), bx), _mm_mul_ps(tap(v[3]), ax));
+
+			sum = _mm_add_ps(sum, _mm_mul_ps(_mm_add_ps(_mm_mul_ps(top, by),
+								    _mm_mul_ps(bottom, ay)),
+							 _mm_set1_ps(inv_max)));
+		}
+	_mm_storeu_ps(mean, _mm_div_ps(sum, _mm_set1_ps((float)(sub * sub))));
+	return true;
+}
+
 /*
  * Samples the ROI square from the full-resolution image. When one ROI pixel
  * covers several source pixels, it averages a grid of samples so that vein
@@ -839,7 +977,20 @@ static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
 	 * beyond that average sub x sub samples, one per source pixel or so. */
 	const int sub = step <= 1.5f ? 1 : step >= 4.0f ? 4 : (int)lroundf(step);
 	const float inv_f = 1.0f / (float)hand->factor;
+	const float inv_max = 1.0f / (float)img->maxval;
+	/* sub-sample offsets from the ROI pixel's centre along u [0] and v [1] */
+	float off_x[2][4], off_y[2][4], group[4];
 	uint32_t outside = 0, valid = 0, saturated = 0;
+	bool grouped = false;
+
+	for (int s = 0; s < sub; s++) {
+		float o = (s + 0.5f) / sub - 0.5f;
+
+		off_x[0][s] = o * ux;
+		off_y[0][s] = o * uy;
+		off_x[1][s] = o * vx;
+		off_y[1][s] = o * vy;
+	}
 
 	for (int j = 0; j < PV_ROI_SIZE; j++)
 		for (int i = 0; i < PV_ROI_SIZE; i++) {
@@ -853,7 +1004,21 @@ static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
 			int wx = (int)((x + 0.5f) * inv_f), wy = (int)((y + 0.5f) * inv_f);
 			bool ok;
 
-			if (sub == 1 && img->bits == 8 && x >= 0 && y >= 0 &&
+			/* supersampled: four pixels at a time where they allow */
+			if (sub > 1 && i % 4 == 0) {
+				float gx[4], gy[4];
+
+				for (int k = 0; k < 4; k++) {
+					float dk = i + k + 0.5f - PV_ROI_SIZE / 2.0f;
+
+					gx[k] = geom->cx + dk * ux + dj * vx;
+					gy[k] = geom->cy + dk * uy + dj * vy;
+				}
+				grouped = sample4(img, gx, gy, sub, off_x, off_y, inv_max, group);
+			}
+			if (sub > 1 && grouped) {
+				sum = group[i % 4];
+			} else if (sub == 1 && img->bits == 8 && x >= 0 && y >= 0 &&
 			    x < img->width - 1 && y < img->height - 1) {
 				/* The common case, without clamping or depth
 				 * dispatch. */
@@ -867,11 +1032,24 @@ static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
 			} else {
 				for (int sj = 0; sj < sub; sj++)
 					for (int si = 0; si < sub; si++) {
-						float oi = (si + 0.5f) / sub - 0.5f;
-						float oj = (sj + 0.5f) / sub - 0.5f;
+						float sx = x + off_x[0][si] + off_x[1][sj];
+						float sy = y + off_y[0][si] + off_y[1][sj];
 
-						sum += sample_bilinear(img, x + oi * ux + oj * vx,
-								       y + oi * uy + oj * vy);
+						/* sample_bilinear() inside the frame,
+						 * without its clamping and call */
+						if (img->bits == 8 && sx >= 0 && sy >= 0 &&
+						    sx < img->width - 1 && sy < img->height - 1) {
+							const uint8_t *r0 = (const uint8_t *)img->data +
+									    (size_t)(int)sy * img->stride + (int)sx;
+							float ax = sx - (float)(int)sx;
+							float ay = sy - (float)(int)sy;
+
+							sum += ((r0[0] * (1 - ax) + r0[1] * ax) * (1 - ay) +
+								(r0[img->stride] * (1 - ax) +
+								 r0[img->stride + 1] * ax) * ay) * inv_max;
+						} else {
+							sum += sample_bilinear(img, sx, sy);
+						}
 					}
 				sum /= (float)(sub * sub);
 			}

@@ -7,6 +7,7 @@
  * transform whose maximum is the centre and radius of the palm's inscribed
  * circle.
  */
+#include <emmintrin.h>
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -15,11 +16,49 @@
 
 #include "roi_internal.h"
 
+/*
+ * Adds 8-bit @row to 16-bit column sums @sum and to counts @nsat of samples
+ * at or above @sat, 16 columns at a time (SSE2 is part of x86-64). Exact
+ * for up to 255 rows.
+ */
+static void add_row8(uint16_t *sum, uint8_t *nsat, const uint8_t *row,
+		     uint32_t n, uint8_t sat)
+{
+	const __m128i zero = _mm_setzero_si128(), level = _mm_set1_epi8((char)sat);
+	uint32_t x = 0;
+
+	for (; x + 16 <= n; x += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(row + x));
+		__m128i s0 = _mm_loadu_si128((const __m128i *)(sum + x));
+		__m128i s1 = _mm_loadu_si128((const __m128i *)(sum + x + 8));
+		__m128i c = _mm_loadu_si128((const __m128i *)(nsat + x));
+
+		_mm_storeu_si128((__m128i *)(sum + x), _mm_add_epi16(s0, _mm_unpacklo_epi8(v, zero)));
+		_mm_storeu_si128((__m128i *)(sum + x + 8), _mm_add_epi16(s1, _mm_unpackhi_epi8(v, zero)));
+		/* v >= sat where max(v, sat) == v: the compare gives -1 there */
+		_mm_storeu_si128((__m128i *)(nsat + x),
+				 _mm_sub_epi8(c, _mm_cmpeq_epi8(_mm_max_epu8(v, level), v)));
+	}
+	for (; x < n; x++) {
+		sum[x] += row[x];
+		nsat[x] += row[x] >= sat;
+	}
+}
+
+/* Working pixel @i from the @sum of its block and its @nsat glare samples. */
+static void put_block(struct pv_hand *hand, uint8_t *out, size_t i, uint32_t sum,
+		      uint32_t nsat, float to_255)
+{
+	float v = (float)sum * to_255;
+
+	out[i] = (uint8_t)(v > 255.0f ? 255.0f : v + 0.5f);
+	hand->glare[i] = 2 * nsat > hand->factor * hand->factor;
+}
 
 /*
  * Block means and glare flags. Rows are first accumulated column-wise over
- * the block's height (a simple loop the compiler vectorises), then the
- * column sums are added up per block.
+ * the block's height, then the column sums are added up per block. 8-bit
+ * frames, by far the common case, take narrow vector sums.
  */
 static void downsample(const struct pv_image *img, struct pv_hand *hand,
 		       uint8_t *out, uint32_t *col_sum, uint32_t *col_sat)
@@ -27,8 +66,28 @@ static void downsample(const struct pv_image *img, struct pv_hand *hand,
 	const uint32_t f = hand->factor, span = hand->w * f;
 	const float to_255 = 255.0f / (float)(f * f) / (float)img->maxval;
 	const uint32_t sat = (uint32_t)(PV_GLARE_LEVEL * (float)img->maxval);
+	const bool narrow = img->bits == 8 && sat <= 255 && f <= 255;
+	uint16_t *sum16 = (uint16_t *)col_sum;
+	uint8_t *sat8 = (uint8_t *)col_sat;
 
 	for (uint32_t y = 0; y < hand->h; y++) {
+		if (narrow) {
+			memset(sum16, 0, span * sizeof(*sum16));
+			memset(sat8, 0, span);
+			for (uint32_t dy = 0; dy < f; dy++)
+				add_row8(sum16, sat8, (const uint8_t *)img->data +
+					 (size_t)(y * f + dy) * img->stride, span, (uint8_t)sat);
+			for (uint32_t x = 0; x < hand->w; x++) {
+				uint32_t sum = 0, nsat = 0;
+
+				for (uint32_t dx = 0; dx < f; dx++) {
+					sum += sum16[x * f + dx];
+					nsat += sat8[x * f + dx];
+				}
+				put_block(hand, out, (size_t)y * hand->w + x, sum, nsat, to_255);
+			}
+			continue;
+		}
 		memset(col_sum, 0, span * sizeof(*col_sum));
 		memset(col_sat, 0, span * sizeof(*col_sat));
 		for (uint32_t dy = 0; dy < f; dy++) {
@@ -51,15 +110,12 @@ static void downsample(const struct pv_image *img, struct pv_hand *hand,
 		}
 		for (uint32_t x = 0; x < hand->w; x++) {
 			uint32_t sum = 0, nsat = 0;
-			float v;
 
 			for (uint32_t dx = 0; dx < f; dx++) {
 				sum += col_sum[x * f + dx];
 				nsat += col_sat[x * f + dx];
 			}
-			v = (float)sum * to_255;
-			out[y * hand->w + x] = (uint8_t)(v > 255.0f ? 255.0f : v + 0.5f);
-			hand->glare[y * hand->w + x] = 2 * nsat > f * f;
+			put_block(hand, out, (size_t)y * hand->w + x, sum, nsat, to_255);
 		}
 	}
 }
@@ -154,212 +210,301 @@ static void class_stats(struct pv_hand *hand, int threshold)
 	}
 }
 
-/* Floods the 4-connected component of @seed whose pixels equal @from with
- * @to; returns its size. @stack holds w*h. */
-/* The 4-connected neighbours of pixel @p inside a @w x @h mask. */
-static int neighbours4(uint32_t p, uint32_t w, uint32_t h, uint32_t nb[4])
-{
-	uint32_t x = p % w, y = p / w;
-	int k = 0;
+/*
+ * Connected components by runs: a horizontal run of equal mask pixels
+ * [x0, x1) in row y, and the first run of its 4-connected component in
+ * raster order (where a flood fill in raster order would start it).
+ */
+struct run {
+	uint32_t y, x0, x1;
+	uint32_t root;
+};
 
-	if (x > 0)
-		nb[k++] = p - 1;
-	if (x + 1 < w)
-		nb[k++] = p + 1;
-	if (y > 0)
-		nb[k++] = p - w;
-	if (y + 1 < h)
-		nb[k++] = p + w;
-	return k;
+static uint32_t find_root(struct run *r, uint32_t i)
+{
+	while (r[i].root != i) {
+		r[i].root = r[r[i].root].root;	/* path halving */
+		i = r[i].root;
+	}
+	return i;
 }
 
-static uint32_t flood(uint8_t *mask, uint32_t w, uint32_t h, uint32_t seed,
-		      uint8_t from, uint8_t to, uint32_t *stack)
+/* Roots are the earlier run: every run's root index is at most its own. */
+static void join(struct run *r, uint32_t a, uint32_t b)
 {
-	uint32_t size = 0, top = 0;
-
-	mask[seed] = to;
-	stack[top++] = seed;
-	while (top) {
-		uint32_t p = stack[--top], nb[4];
-		int k = neighbours4(p, w, h, nb);
-
-		size++;
-		for (int j = 0; j < k; j++)
-			if (mask[nb[j]] == from) {
-				mask[nb[j]] = to;
-				stack[top++] = nb[j];
-			}
-	}
-	return size;
+	a = find_root(r, a);
+	b = find_root(r, b);
+	if (a < b)
+		r[b].root = a;
+	else if (b < a)
+		r[a].root = b;
 }
 
-/* Keeps the largest 4-connected component of @mask (0/1): each component
- * is measured once, then the largest is flooded again from its seed. */
-static uint32_t keep_largest_component(uint8_t *mask, uint32_t w, uint32_t h,
-				       uint32_t *stack)
+/* Whether the 8 bytes at @p all equal @b. */
+static bool all8(const uint8_t *p, uint8_t b)
 {
-	const size_t n = (size_t)w * h;
-	uint32_t best_seed = 0, best_size = 0;
+	uint64_t v;
 
-	for (size_t i = 0; i < n; i++) {
-		uint32_t size;
-
-		if (mask[i] != 1)
-			continue;
-		size = flood(mask, w, h, (uint32_t)i, 1, 2, stack);
-		if (size > best_size) {
-			best_size = size;
-			best_seed = (uint32_t)i;
-		}
-	}
-	if (best_size)
-		flood(mask, w, h, best_seed, 2, 3, stack);
-	for (size_t i = 0; i < n; i++)
-		mask[i] = mask[i] == 3;
-	return best_size;
+	memcpy(&v, p, sizeof(v));
+	return v == b * 0x0101010101010101ull;
 }
 
-/* Fills background regions that do not reach the frame border (glare
- * spots and dark veins inside the hand). */
-static uint32_t fill_holes(uint8_t *mask, uint32_t w, uint32_t h, uint32_t *stack)
+/*
+ * The runs of @value (0 or 1) in the @w x @h 0/1 @mask, in raster order,
+ * each with the root of its component (runs of neighbouring rows that
+ * share a column touch); long runs are crossed 8 pixels at a time.
+ * Returns the number of runs, *@runs to be freed, or -ENOMEM.
+ */
+static int64_t label_runs(const uint8_t *mask, uint32_t w, uint32_t h,
+			  uint8_t value, struct run **runs)
 {
-	const size_t n = (size_t)w * h;
-	uint32_t top = 0, area = 0;
+	/* at most every other pixel starts a run */
+	struct run *r = malloc((size_t)h * ((w + 1) / 2) * sizeof(*r));
+	size_t n = 0, above = 0;
 
-	for (uint32_t x = 0; x < w; x++) {
-		if (!mask[x]) {
-			mask[x] = 2;
-			stack[top++] = x;
-		}
-		if (!mask[(size_t)(h - 1) * w + x]) {
-			mask[(size_t)(h - 1) * w + x] = 2;
-			stack[top++] = (h - 1) * w + x;
-		}
-	}
+	if (!r)
+		return -ENOMEM;
 	for (uint32_t y = 0; y < h; y++) {
-		if (!mask[(size_t)y * w]) {
-			mask[(size_t)y * w] = 2;
-			stack[top++] = y * w;
-		}
-		if (!mask[(size_t)y * w + w - 1]) {
-			mask[(size_t)y * w + w - 1] = 2;
-			stack[top++] = y * w + w - 1;
-		}
-	}
-	while (top) {
-		uint32_t p = stack[--top], nb[4];
-		int k = neighbours4(p, w, h, nb);
+		const uint8_t *m = mask + (size_t)y * w;
+		const size_t row = n;
 
-		for (int j = 0; j < k; j++)
-			if (!mask[nb[j]]) {
-				mask[nb[j]] = 2;
-				stack[top++] = nb[j];
-			}
+		for (uint32_t x = 0; x < w;) {
+			uint32_t x0;
+
+			while (x + 8 <= w && all8(m + x, !value))
+				x += 8;
+			while (x < w && m[x] != value)
+				x++;
+			if (x == w)
+				break;
+			x0 = x;
+			while (x + 8 <= w && all8(m + x, value))
+				x += 8;
+			while (x < w && m[x] == value)
+				x++;
+			r[n] = (struct run){ y, x0, x, (uint32_t)n };
+			n++;
+		}
+		/* both rows' runs are sorted: walk them side by side */
+		for (size_t a = above, b = row; a < row && b < n;) {
+			if (r[a].x0 < r[b].x1 && r[b].x0 < r[a].x1)
+				join(r, (uint32_t)a, (uint32_t)b);
+			if (r[a].x1 < r[b].x1)
+				a++;
+			else
+				b++;
+		}
+		above = row;
 	}
-	for (size_t i = 0; i < n; i++) {
-		mask[i] = mask[i] != 2;
-		area += mask[i];
-	}
-	return area;
+	/* a root comes before its runs, so one pass in order flattens */
+	for (size_t i = 0; i < n; i++)
+		r[i].root = r[r[i].root].root;
+	*runs = r;
+	return (int64_t)n;
 }
 
-/* 1-D squared distance transform (Felzenszwalb & Huttenlocher). */
-static void edt_1d(const double *f, double *d, int n, int *v, double *z)
+/*
+ * Keeps the largest 4-connected component of @mask (0/1), the first in
+ * raster order among equals; its size in *@area. @size is w*h scratch.
+ * Returns 0 or -ENOMEM.
+ */
+static int keep_largest_component(uint8_t *mask, uint32_t w, uint32_t h,
+				  uint32_t *size, uint32_t *area)
 {
-	int k = 0;
+	struct run *r;
+	int64_t n = label_runs(mask, w, h, 1, &r);
+	uint32_t best = 0, best_size = 0;
 
-	v[0] = 0;
-	z[0] = -INFINITY;
-	z[1] = INFINITY;
-	for (int q = 1; q < n; q++) {
-		double s;
+	if (n < 0)
+		return (int)n;
+	for (int64_t i = 0; i < n; i++)
+		size[i] = 0;
+	for (int64_t i = 0; i < n; i++)
+		size[r[i].root] += r[i].x1 - r[i].x0;
+	for (int64_t i = 0; i < n; i++)
+		if (r[i].root == i && size[i] > best_size) {
+			best_size = size[i];
+			best = (uint32_t)i;
+		}
+	memset(mask, 0, (size_t)w * h);
+	for (int64_t i = 0; best_size && i < n; i++)
+		if (r[i].root == best)
+			memset(mask + (size_t)r[i].y * w + r[i].x0, 1, r[i].x1 - r[i].x0);
+	explicit_bzero(r, (size_t)n * sizeof(*r));	/* the hand's outline */
+	free(r);
+	*area = best_size;
+	return 0;
+}
 
-		/* z[0] is -inf, so this stops at k == 0 at the latest. */
-		for (;;) {
+/*
+ * Fills background regions that do not reach the frame border (glare
+ * spots and dark veins inside the hand); the filled mask's size in
+ * *@area. @open is w*h scratch. Returns 0 or -ENOMEM.
+ */
+static int fill_holes(uint8_t *mask, uint32_t w, uint32_t h, uint32_t *open,
+		      uint32_t *area)
+{
+	struct run *r;
+	int64_t n = label_runs(mask, w, h, 0, &r);
+	size_t count = 0;
+
+	if (n < 0)
+		return (int)n;
+	for (int64_t i = 0; i < n; i++)
+		open[i] = 0;
+	for (int64_t i = 0; i < n; i++)
+		if (r[i].y == 0 || r[i].y + 1 == h || r[i].x0 == 0 || r[i].x1 == w)
+			open[r[i].root] = 1;
+	for (int64_t i = 0; i < n; i++)
+		if (!open[r[i].root])
+			memset(mask + (size_t)r[i].y * w + r[i].x0, 1, r[i].x1 - r[i].x0);
+	explicit_bzero(r, (size_t)n * sizeof(*r));	/* the hand's outline */
+	free(r);
+	for (size_t i = 0; i < (size_t)w * h; i++)
+		count += mask[i];
+	*area = (uint32_t)count;
+	return 0;
+}
+
+/*
+ * 1-D squared distance transform (Felzenszwalb & Huttenlocher) of row @g,
+ * where @g[p] < 0 marks "no background in this pixel's column". Squared
+ * distances are integers, so the parabolas' intersections are compared as
+ * exact fractions (numerator @zn, positive denominator @zd): no division.
+ * Of a run of background (0) only its ends can be nearest to a pixel
+ * outside it. @v, @zn, @zd hold n + 1 entries. Returns false when @g
+ * has no entry.
+ */
+static bool edt_row(const int32_t *g, int32_t *d, int n, int32_t *v,
+		    int64_t *zn, int64_t *zd)
+{
+	int k = -1;
+
+	for (int q = 0; q < n; q++) {
+		int64_t sn = 0, sd = 1;
+
+		if (g[q] < 0)
+			continue;	/* nothing to reach from here */
+		if (g[q] == 0 && q > 0 && g[q - 1] == 0)
+			while (q + 1 < n && g[q + 1] == 0)
+				q++;	/* on to the run's end */
+		while (k >= 0) {
 			int p = v[k];
 
-			s = ((f[q] + (double)q * q) - (f[p] + (double)p * p)) /
-			    (2.0 * (q - p));
-			if (s > z[k])
+			sn = ((int64_t)g[q] + (int64_t)q * q) - ((int64_t)g[p] + (int64_t)p * p);
+			sd = 2 * (int64_t)(q - p);
+			/* zn[0] / zd[0] is minus infinity */
+			if (k == 0 || sn * zd[k] > zn[k] * sd)
 				break;
 			k--;
 		}
 		k++;
 		v[k] = q;
-		z[k] = s;
-		z[k + 1] = INFINITY;
+		zn[k] = sn;
+		zd[k] = sd;
 	}
-	k = 0;
-	for (int q = 0; q < n; q++) {
-		while (z[k + 1] < q)
-			k++;
-		d[q] = (double)(q - v[k]) * (q - v[k]) + f[v[k]];
+	if (k < 0)
+		return false;
+	for (int q = 0, j = 0; q < n; q++) {
+		if (!g[q]) {
+			d[q] = 0;
+			continue;
+		}
+		while (j < k && zn[j + 1] < (int64_t)q * zd[j + 1])
+			j++;
+		d[q] = (q - v[j]) * (q - v[j]) + g[v[j]];
 	}
+	return true;
+}
+
+/* Square roots of @n squared distances, four at a time: the correctly
+ * rounded results of sqrtf(), without its errno check in the way. */
+static void sqrt_row(const int32_t *d, float *out, uint32_t n)
+{
+	uint32_t x = 0;
+
+	for (; x + 4 <= n; x += 4)
+		_mm_storeu_ps(out + x, _mm_sqrt_ps(_mm_cvtepi32_ps(
+			_mm_loadu_si128((const __m128i *)(d + x)))));
+	for (; x < n; x++)
+		out[x] = sqrtf((float)d[x]);
 }
 
 /*
  * Distance from each hand pixel to the nearest background pixel. The frame
  * border is not background: a palm cut off by the edge must not look small.
  * Nor is glare: a clipped spot on the palm's edge hides skin, not air, and
- * must not push the inscribed circle away.
+ * must not push the inscribed circle away. The vertical pass counts steps
+ * down and up every column at once; the horizontal one is exact in integers.
  */
 static int distance_transform(struct pv_hand *hand)
 {
-	const uint32_t w = hand->w, h = hand->h, n = w > h ? w : h;
-	const double far = 1e20;
-	double *f = calloc(n, sizeof(*f)), *d = calloc(n, sizeof(*d));
-	double *z = calloc(n + 1, sizeof(*z));
-	int *v = calloc(n, sizeof(*v));
-	float best = 0;
+	const uint32_t w = hand->w, h = hand->h;
+	const int32_t none = INT32_MAX / 4;	/* no background in the column */
+	int32_t *col = (int32_t *)hand->stack, *g, *d, *v, best = 0;
+	int64_t *zn, *zd;
 
-	if (!f || !d || !z || !v) {
-		free(f);
-		free(d);
-		free(z);
-		free(v);
+	/* the 64-bit arrays first, where malloc() aligns them */
+	zn = malloc(2 * ((size_t)w + 1) * sizeof(*zn) + 3 * ((size_t)w + 1) * sizeof(*g));
+	if (!zn)
 		return -ENOMEM;
+	zd = zn + w + 1;
+	g = (int32_t *)(zd + w + 1);
+	d = g + w + 1;
+	v = d + w + 1;
+	/* steps from none on count up from none: still none */
+	for (uint32_t x = 0; x < w; x++)
+		col[x] = hand->mask[x] | hand->glare[x] ? none : 0;
+	/* hand or glare: one step more than above, background: 0 */
+	for (uint32_t y = 1; y < h; y++) {
+		const uint8_t *m = hand->mask + (size_t)y * w, *gl = hand->glare + (size_t)y * w;
+		int32_t *c = col + (size_t)y * w;
+		const int32_t *above = c - w;
+
+		for (uint32_t x = 0; x < w; x++)
+			c[x] = (above[x] + 1) & -(int32_t)(m[x] | gl[x]);
 	}
-	for (uint32_t x = 0; x < w; x++) {
-		for (uint32_t y = 0; y < h; y++)
-			f[y] = hand->mask[(size_t)y * w + x] ||
-			       hand->glare[(size_t)y * w + x] ? far : 0;
-		edt_1d(f, d, (int)h, v, z);
-		for (uint32_t y = 0; y < h; y++)
-			hand->dist[(size_t)y * w + x] = d[y] >= far ? INFINITY : (float)d[y];
+	for (uint32_t y = h - 1; y-- > 0;) {
+		int32_t *c = col + (size_t)y * w;
+
+		for (uint32_t x = 0; x < w; x++) {
+			int32_t below = c[x + w] + 1;
+
+			c[x] = below < c[x] ? below : c[x];
+		}
 	}
 	for (uint32_t y = 0; y < h; y++) {
+		const int32_t *c = col + (size_t)y * w;
 		float *row = hand->dist + (size_t)y * w;
 
 		for (uint32_t x = 0; x < w; x++)
-			f[x] = isfinite(row[x]) ? row[x] : far;
-		edt_1d(f, d, (int)w, v, z);
-		for (uint32_t x = 0; x < w; x++) {
-			row[x] = d[x] >= far ? INFINITY : sqrtf((float)d[x]);
-			if (row[x] > best && isfinite(row[x]) &&
-			    hand->mask[(size_t)y * w + x]) {
-				best = row[x];
+			g[x] = c[x] < none ? c[x] * c[x] : -1;
+		if (!edt_row(g, d, (int)w, v, zn, zd)) {
+			for (uint32_t x = 0; x < w; x++)
+				row[x] = INFINITY;
+			continue;
+		}
+		/* the square root keeps the order of squared distances */
+		for (uint32_t x = 0; x < w; x++)
+			if (d[x] > best && hand->mask[(size_t)y * w + x]) {
+				best = d[x];
 				hand->palm_x = (float)x;
 				hand->palm_y = (float)y;
 			}
-		}
+		sqrt_row(d, row, w);
 	}
-	hand->palm_radius = best;
-	free(f);
-	free(d);
-	free(z);
-	free(v);
+	hand->palm_radius = sqrtf((float)best);
+	explicit_bzero(zn, 2 * ((size_t)w + 1) * sizeof(*zn) + 3 * ((size_t)w + 1) * sizeof(*g));
+	free(zn);
 	return 0;
 }
 
 /* How closely a cubic surface follows room light, relative to its level. */
 #define BG_MODEL_ERROR 0.08f
 
-/* The ten monomials of a cubic in normalised frame coordinates. */
-static void cubic_terms(const struct pv_hand *hand, uint32_t x, uint32_t y, double t[10])
+/* The ten monomials of a cubic at normalised frame coordinates (u, v). */
+static void cubic_terms(double u, double v, double t[10])
 {
-	double u = 2.0 * x / hand->w - 1.0, v = 2.0 * y / hand->h - 1.0;
-
 	t[0] = 1;
 	t[1] = u;
 	t[2] = v;
@@ -388,8 +533,9 @@ static float cubic_at(const struct pv_hand *hand, uint32_t x, uint32_t y)
 	       u * ((c[1] + v * (c[4] + v * c[8])) + u * ((c[3] + v * c[7]) + u * c[6]));
 }
 
-/* Evaluates the cubic of bg_coef into hand->bg, row by row (Horner in u). */
-static void eval_surface(struct pv_hand *hand)
+/* Evaluates the cubic of bg_coef into hand->bg, row by row (Horner in u,
+ * the columns' coordinates @u as cubic_at() computes them). */
+static void eval_surface(struct pv_hand *hand, const float *u)
 {
 	const float *c = hand->bg_coef;
 
@@ -401,11 +547,8 @@ static void eval_surface(struct pv_hand *hand)
 		float a3 = c[6];
 		float *row = hand->bg + (size_t)y * hand->w;
 
-		for (uint32_t x = 0; x < hand->w; x++) {
-			float u = 2.0f * (float)x / (float)hand->w - 1.0f;
-
-			row[x] = a0 + u * (a1 + u * (a2 + u * a3));
-		}
+		for (uint32_t x = 0; x < hand->w; x++)
+			row[x] = a0 + u[x] * (a1 + u[x] * (a2 + u[x] * a3));
 	}
 }
 
@@ -447,53 +590,127 @@ static bool solve(double a[10][10], double b[10], int n)
 	return true;
 }
 
-/* Least-squares cubic through the pixels @keep marks, taking every @step-th
- * on each axis; false when too few. */
-static bool fit_surface(struct pv_hand *hand, const uint8_t *keep, uint32_t step)
+/*
+ * Adds the pixel at (@u, @v) of level @grey to the normal equations. The
+ * whole symmetric matrix is summed, not half of it: products commute
+ * exactly, so the sums are the same, in a loop the compiler vectorises;
+ * rows padded to 12 (with zero terms) fill 4-wide vectors. Built for AVX2
+ * as well, chosen at run time.
+ */
+__attribute__((target_clones("avx2", "default"))) static void
+add_to_fit(double m[10][12], double r[10], double u, double v, double grey)
 {
-	double m[10][10] = { { 0 } }, r[10] = { 0 }, t[10];
+	double t[12] = { 0 };
+
+	cubic_terms(u, v, t);
+	for (int a = 0; a < 10; a++) {
+		for (int b = 0; b < 12; b++)
+			m[a][b] += t[a] * t[b];
+		r[a] += t[a] * grey;
+	}
+}
+
+/*
+ * Least-squares cubic through the pixels @keep marks: those of @list (in
+ * raster order) when given, else every @step-th on each axis; false when
+ * too few. @u and @v are the columns' and rows' normalised coordinates.
+ */
+static bool fit_surface(struct pv_hand *hand, const uint8_t *keep,
+			const uint32_t *list, uint32_t nlist, uint32_t step,
+			const double *u, const double *v)
+{
+	double m[10][12] = { { 0 } }, a[10][10], r[10] = { 0 };
 	uint32_t count = 0;
 
-	for (uint32_t y = 0; y < hand->h; y += step)
-		for (uint32_t x = 0; x < hand->w; x += step) {
-			size_t i = (size_t)y * hand->w + x;
+	if (list) {
+		for (uint32_t k = 0; k < nlist; k++) {
+			uint32_t i = list[k];
 
-			if (!keep[i])
-				continue;
-			cubic_terms(hand, x, y, t);
-			for (int a = 0; a < 10; a++) {
-				for (int b = a; b < 10; b++)
-					m[a][b] += t[a] * t[b];
-				r[a] += t[a] * hand->grey[i];
+			if (keep[i]) {
+				add_to_fit(m, r, u[i % hand->w], v[i / hand->w], hand->grey[i]);
+				count++;
 			}
-			count++;
 		}
-	for (int a = 0; a < 10; a++)
-		for (int b = 0; b < a; b++)
-			m[a][b] = m[b][a];
-	if (count < 80 || !solve(m, r, 10))
+	} else {
+		for (uint32_t y = 0; y < hand->h; y += step)
+			for (uint32_t x = 0; x < hand->w; x += step) {
+				size_t i = (size_t)y * hand->w + x;
+
+				if (keep[i]) {
+					add_to_fit(m, r, u[x], v[y], hand->grey[i]);
+					count++;
+				}
+			}
+	}
+	for (int k = 0; k < 10; k++)
+		memcpy(a[k], m[k], sizeof(a[k]));
+	if (count < 80 || !solve(a, r, 10))
 		return false;
 	for (int k = 0; k < 10; k++)
 		hand->bg_coef[k] = (float)r[k];
 	return true;
 }
 
-/* Median absolute residual (as a deviation) over the pixels @keep marks. */
-static float residual_noise(const struct pv_hand *hand, const uint8_t *keep)
+/* Whether pixel @i lies near the background model: within @tol, and a
+ * cubic follows a glow only to some percent. */
+static bool near_model(const struct pv_hand *hand, size_t i, float tol)
 {
+	float level = hand->bg[i];
+
+	/* & rather than &&: no branch in the loops over the frame */
+	return !hand->glare[i] &
+	       (fabsf((float)hand->grey[i] - level) <= tol + BG_MODEL_ERROR * (level > 0 ? level : 0));
+}
+
+/* near_model() for every pixel of the frame into @keep, four at a time
+ * (SSE2 is part of x86-64): the same operations, in lanes. */
+static void mark_near_model(const struct pv_hand *hand, uint8_t *keep, float tol)
+{
+	const size_t n = (size_t)hand->w * hand->h;
+	const __m128 vtol = _mm_set1_ps(tol), slack = _mm_set1_ps(BG_MODEL_ERROR);
+	const __m128 zero = _mm_setzero_ps();
+	const __m128 magnitude = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		uint32_t grey;
+		__m128i g;
+		__m128 level, diff, limit;
+		int near;
+
+		memcpy(&grey, hand->grey + i, sizeof(grey));
+		g = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)grey), _mm_setzero_si128());
+		g = _mm_unpacklo_epi16(g, _mm_setzero_si128());
+		level = _mm_loadu_ps(hand->bg + i);
+		diff = _mm_and_ps(_mm_sub_ps(_mm_cvtepi32_ps(g), level), magnitude);
+		/* max(level, 0) is 0 for -0 and NaN, as level > 0 ? level : 0 */
+		limit = _mm_add_ps(vtol, _mm_mul_ps(slack, _mm_max_ps(level, zero)));
+		near = _mm_movemask_ps(_mm_cmple_ps(diff, limit));
+		for (int k = 0; k < 4; k++)
+			keep[i + k] = (near >> k & 1) && !hand->glare[i + k];
+	}
+	for (; i < n; i++)
+		keep[i] = near_model(hand, i, tol);
+}
+
+/* Median absolute residual (as a deviation) over the pixels @keep marks,
+ * among those of @list when given, else in the whole frame. */
+static float residual_noise(const struct pv_hand *hand, const uint8_t *keep,
+			    const uint32_t *list, uint32_t nlist)
+{
+	const size_t count = list ? nlist : (size_t)hand->w * hand->h;
 	uint32_t hist[256] = { 0 }, n = 0, acc = 0, mad = 0;
 
-	for (uint32_t y = 0; y < hand->h; y++)
-		for (uint32_t x = 0; x < hand->w; x++) {
-			size_t i = (size_t)y * hand->w + x;
-			float d;
+	for (size_t k = 0; k < count; k++) {
+		size_t i = list ? list[k] : k;
+		float d;
 
-			if (!keep[i])
-				continue;
-			d = fabsf((float)hand->grey[i] - background_at(hand, x, y));
-			hist[d > 255 ? 255 : (uint32_t)d]++;
-			n++;
-		}
+		if (!keep[i])
+			continue;
+		d = fabsf((float)hand->grey[i] - hand->bg[i]);
+		hist[d > 255 ? 255 : (uint32_t)d]++;
+		n++;
+	}
 	for (; mad < 255 && acc + hist[mad] <= n / 2; mad++)
 		acc += hist[mad];
 	return 1.4826f * (float)mad;
@@ -520,7 +737,7 @@ static float pixel_noise(const struct pv_hand *hand, const uint8_t *keep)
 			n++;
 		}
 	if (!n)
-		return residual_noise(hand, keep);
+		return residual_noise(hand, keep, NULL, 0);
 	for (; mad < 255 && acc + hist[mad] <= n / 2; mad++)
 		acc += hist[mad];
 	/* the difference of two pixels has sqrt(2) times their deviation */
@@ -534,16 +751,29 @@ static float pixel_noise(const struct pv_hand *hand, const uint8_t *keep)
  * border band (refitted without the pixels far from it, which are the arm
  * and the fingers), then grown: refitted to every pixel of the frame within
  * a few deviations of it, twice. A hand stands out from it by more than a
- * smooth surface can follow. @keep is w x h scratch.
+ * smooth surface can follow. @keep is w x h scratch. Returns 0 or -ENOMEM.
  */
-static void fit_background(struct pv_hand *hand, uint8_t *keep)
+static int fit_background(struct pv_hand *hand, uint8_t *keep)
 {
 	const uint32_t w = hand->w, h = hand->h;
+	const size_t n = (size_t)w * h;
 	uint32_t hist[256] = { 0 }, nb = 0, acc = 0, median = 0;
 	uint32_t *band = hand->stack;	/* free until the first mask */
-	bool whole;			/* hand->bg holds the model everywhere */
+	bool whole = false;		/* hand->bg holds the model everywhere */
+	double *u = malloc(((size_t)w + h) * sizeof(*u) + w * sizeof(float)), *v;
+	float *uf;
 
-	memset(keep, 0, (size_t)w * h);
+	if (!u)
+		return -ENOMEM;
+	v = u + w;
+	uf = (float *)(v + h);
+	for (uint32_t x = 0; x < w; x++) {
+		u[x] = 2.0 * x / w - 1.0;
+		uf[x] = 2.0f * (float)x / (float)w - 1.0f;
+	}
+	for (uint32_t y = 0; y < h; y++)
+		v[y] = 2.0 * y / h - 1.0;
+	memset(keep, 0, n);
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
 			size_t i = (size_t)y * w + x;
@@ -561,29 +791,26 @@ static void fit_background(struct pv_hand *hand, uint8_t *keep)
 		acc += hist[median];
 	memset(hand->bg_coef, 0, sizeof(hand->bg_coef));
 	hand->bg_coef[0] = (float)median;
-	eval_surface(hand);
-	whole = true;
-	hand->bg_noise = residual_noise(hand, keep);
+	/* the constant model, where the border rounds look */
+	for (uint32_t k = 0; k < nb; k++)
+		hand->bg[band[k]] = (float)median;
+	hand->bg_noise = residual_noise(hand, keep, band, nb);
 	for (int round = 0; round < 6; round++) {
 		const bool border = round < 4;
 		const float tol = 3.0f * hand->bg_noise + 2.0f;
-		const size_t count = border ? nb : (size_t)w * h;
 
-		if (!border && !whole) {
-			eval_surface(hand);	/* the frame now takes part */
-			whole = true;
-		}
-		for (size_t k = 0; k < count; k++) {
-			size_t i = border ? band[k] : k;
-			float level = hand->bg[i];
-
-			/* a cubic follows a glow only to some percent */
-			keep[i] = !hand->glare[i] &&
-				  fabsf((float)hand->grey[i] - level) <=
-					  tol + BG_MODEL_ERROR * (level > 0 ? level : 0);
+		if (border) {
+			for (uint32_t k = 0; k < nb; k++)
+				keep[band[k]] = near_model(hand, band[k], tol);
+		} else {
+			if (!whole) {
+				eval_surface(hand, uf);	/* the frame now takes part */
+				whole = true;
+			}
+			mark_near_model(hand, keep, tol);
 		}
 		/* the border band is thin: take all of it; the frame: a sample */
-		if (!fit_surface(hand, keep, border ? 1 : 3))
+		if (!fit_surface(hand, keep, border ? band : NULL, nb, border ? 1 : 3, u, v))
 			break;
 		/* while the fit sees the band only, the model is needed there only */
 		whole = !border;
@@ -591,12 +818,16 @@ static void fit_background(struct pv_hand *hand, uint8_t *keep)
 			for (uint32_t k = 0; k < nb; k++)
 				hand->bg[band[k]] = cubic_at(hand, band[k] % w, band[k] / w);
 		else
-			eval_surface(hand);
-		hand->bg_noise = residual_noise(hand, keep);
+			eval_surface(hand, uf);
+		/* after the last round, pixel_noise() below measures the noise */
+		if (round < 5)
+			hand->bg_noise = residual_noise(hand, keep, border ? band : NULL, nb);
 	}
 	if (!whole)
-		eval_surface(hand);
+		eval_surface(hand, uf);
 	hand->bg_noise = pixel_noise(hand, keep);
+	free(u);
+	return 0;
 }
 
 /* How far from the background model a hand pixel lies at least, before the
@@ -699,12 +930,17 @@ int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 
 	if (err)
 		return err;
-	hand->area = keep_largest_component(hand->mask, hand->w, hand->h, hand->stack);
+	err = keep_largest_component(hand->mask, hand->w, hand->h, hand->stack,
+				     &hand->area);
+	if (err)
+		return err;
 	if (!hand->area)
 		return -ENOENT;
-	hand->area = fill_holes(hand->mask, hand->w, hand->h, hand->stack);
+	err = fill_holes(hand->mask, hand->w, hand->h, hand->stack, &hand->area);
+	if (err)
+		return err;
 	for (size_t i = 0; i < n; i++)
-		glare_on_hand += hand->mask[i] && hand->glare[i];
+		glare_on_hand += hand->mask[i] & hand->glare[i];
 	hand->glare_fraction = (float)glare_on_hand / (float)hand->area;
 	return distance_transform(hand);
 }
@@ -762,7 +998,11 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 	}
 	hand->threshold = (uint8_t)threshold;
 	class_stats(hand, threshold);
-	fit_background(hand, hand->mask);
+	err = fit_background(hand, hand->mask);
+	if (err) {
+		pv_hand_release(hand);
+		return err;
+	}
 
 	/*
 	 * A frame without a dark background (the darker Otsu class nearly as
