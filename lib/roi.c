@@ -644,6 +644,46 @@ static void palm_near_valleys(struct pv_hand *hand, float mx, float my)
 	}
 }
 
+/*
+ * Closing fingers let the inscribed circle climb towards them along the
+ * palm's distance ridge (the slots between them start higher), spread ones
+ * let it sink. The ridge's wrist end, where the largest distance across the
+ * up axis falls below RIDGE_LEVEL of R, moves with neither. The palm centre
+ * goes half way to RIDGE_TO_CENTRE radii above that end, the median of the
+ * renderer's hands: all the way cost hands-coep two genuine pairs
+ * (docs/roi.md).
+ */
+#define RIDGE_LEVEL 0.9f
+#define RIDGE_TO_CENTRE 0.32f
+#define RIDGE_REACH 3.0f
+
+static void palm_from_ridge(struct pv_hand *hand, float ux, float uy)
+{
+	const float r = hand->palm_radius;
+
+	for (float t = 0; t < RIDGE_REACH * r; t += 0.5f) {
+		float best = 0, px = hand->palm_x - ux * t, py = hand->palm_y - uy * t;
+
+		for (float s = -0.5f * r; s <= 0.5f * r; s += 1.0f) {
+			int qx = (int)lroundf(px - uy * s), qy = (int)lroundf(py + ux * s);
+			struct point q = { (int16_t)qx, (int16_t)qy };
+
+			if (qx < 0 || qy < 0 || qx >= (int)hand->w || qy >= (int)hand->h ||
+			    (mask_at(hand, qx, qy) && on_border(hand, q)))
+				return;	/* the palm runs out of the frame: no end */
+			if (mask_at(hand, qx, qy))
+				best = fmaxf(best, hand->dist[(size_t)qy * hand->w + (uint32_t)qx]);
+		}
+		if (best < RIDGE_LEVEL * r) {
+			float shift = 0.5f * (t - RIDGE_TO_CENTRE * r);
+
+			hand->palm_x -= ux * shift;
+			hand->palm_y -= uy * shift;
+			return;
+		}
+	}
+}
+
 /* Finds the valley line on the current mask; -ENOMEM or 0 with *found. */
 static int find_valley_line(const struct pv_image *img, const struct pv_hand *hand,
 			    struct valley_line *line, bool *found)
@@ -826,6 +866,10 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	if (found) {
 		float mx = 0.5f * (line.ax + line.bx), my = 0.5f * (line.ay + line.by);
 		float len = hypotf(mx - hand->palm_x, my - hand->palm_y);
+
+		/* along the up axis: the direction stays */
+		palm_from_ridge(hand, (mx - hand->palm_x) / len, (my - hand->palm_y) / len);
+		len = hypotf(mx - hand->palm_x, my - hand->palm_y);
 
 		/*
 		 * Up is from the palm centre to the middle of the outer

@@ -310,7 +310,7 @@ START_TEST(roi_same_on_steady_hands)
 END_TEST
 
 #define KIOSK_IDENTITIES 8
-#define MIN_KIOSK_CONSISTENT 37
+#define MIN_KIOSK_CONSISTENT 39
 
 /*
  * The full kiosk range: most ROIs of a hand still land on the same part of
