@@ -81,4 +81,14 @@ int pv_scene_expose(const struct pv_scene *scene, const struct pv_exposure *exp,
 /* Palm distance the scene presents, in mm, or -1 when no target. */
 int pv_scene_distance_mm(const struct pv_scene *scene);
 
+/*
+ * Presentation @pres of @identity in the data set of @set_seed, with every
+ * nuisance (offset, rotation, distance, finger spread, deformation, glare,
+ * room light, auto-exposure error) scaled by @nuisance: 0 holds each hand
+ * steady at its own finger spread, 1 is the full range a kiosk sees.
+ */
+void pv_presentation_draw(uint64_t set_seed, uint32_t identity,
+			  unsigned int pres, float nuisance,
+			  struct pv_scene_desc *desc, struct pv_exposure *exp);
+
 #endif /* PALMVEIN_RENDER_H */

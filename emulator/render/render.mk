@@ -5,7 +5,8 @@
 #   $(RENDER_LIB) $(RENDER_LDLIBS)
 # Also pv-render-set (synthetic data sets) and bench-render.
 
-RENDER_SRCS := hand.c veins.c raster.c tissue.c optics.c scene.c expose.c
+RENDER_SRCS := hand.c veins.c raster.c tissue.c optics.c scene.c expose.c \
+	presentation.c
 RENDER_OBJS := $(addprefix $(BUILD)/obj/emulator/render/,$(RENDER_SRCS:.c=.o))
 RENDER_LIB := $(BUILD)/lib/libpvrender.a
 RENDER_LDLIBS := -lm

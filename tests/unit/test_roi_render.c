@@ -19,7 +19,6 @@
 #include "check_run.h"
 #include "hand.h"
 #include "render.h"
-#include "rng.h"
 
 #define W 768
 #define H 576
@@ -92,39 +91,8 @@ START_TEST(roi_follows_rendered_pose)
 }
 END_TEST
 
-/*
- * Presentation @pres of @identity drawn as `pv-render-set --seed 1
- * --nuisance K` draws it: at K = 1 offset +-25 mm, rotation +-30 degrees,
- * 50-75 mm, spread 0.15-1, deformation, glare and room light in half of
- * them, exposure off by up to 35 %; at K = 0 each hand steady at its own
- * finger spread.
- */
-static void kiosk_presentation(uint32_t identity, unsigned int pres, float k,
-			       struct pv_scene_desc *desc, struct pv_exposure *exp)
-{
-	struct pv_rng rng;
-	float gain_error, spread;
-
-	pv_rng_init(&rng, pv_seed_for(1 ^ ((uint64_t)identity << 32), pres + 1));
-	*desc = (struct pv_scene_desc){ .target = PV_TARGET_PALM, .identity = identity };
-	desc->pose.x_mm = pv_rng_signed(&rng) * 25.0f * k;
-	desc->pose.y_mm = pv_rng_signed(&rng) * 25.0f * k;
-	desc->pose.rotation_deg = pv_rng_signed(&rng) * 30.0f * k;
-	desc->pose.distance_mm = 60.0f + pv_rng_range(&rng, -10.0f, 15.0f) * k;
-	spread = pv_rng_range(&rng, 0.15f, 1.0f);
-	desc->pose.finger_spread = k > 0 ? 1.0f - k * (1.0f - spread) : -1.0f;
-	desc->pose.deform = pv_rng_unit(&rng) * k;
-	desc->pose.seed = (uint32_t)pv_rng_next(&rng);
-	desc->ambient = pv_rng_unit(&rng) < 0.5f ? 0 : pv_rng_range(&rng, 0, 0.15f) * k;
-	desc->glare = pv_rng_unit(&rng) < 0.5f ? 0 : pv_rng_range(&rng, 0, 0.8f) * k;
-	gain_error = 1.0f + pv_rng_range(&rng, -0.35f, 0.35f) * k;
-	*exp = (struct pv_exposure){
-		.exposure_us = (uint32_t)(4000.0f * gain_error * desc->pose.distance_mm *
-					  desc->pose.distance_mm / 3600.0f),
-		.gain_q4 = 16, .intensity = { 0, 128 }, .max_intensity = { 255, 255 },
-		.lit_mask = 1u << 1, .bits = 8, .noise_seed = pv_rng_next(&rng),
-	};
-}
+/* Presentations drawn as `pv-render-set --seed 1 --nuisance K` draws them. */
+#define KIOSK_SET_SEED 1
 
 #define KIOSK_FRAMES 24
 
@@ -147,7 +115,7 @@ START_TEST(roi_on_kiosk_presentations)
 		struct pv_image img;
 		float err;
 
-		kiosk_presentation(201 + k, 1, 1.0f, &desc, &exp);
+		pv_presentation_draw(KIOSK_SET_SEED, 201 + k, 1, 1.0f, &desc, &exp);
 		scene = pv_scene_render(&desc, &optics);
 		ck_assert_ptr_nonnull(scene);
 		ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
@@ -248,7 +216,7 @@ static int consistent_rois(uint32_t identity, float k, float max_mm, float max_d
 		struct pv_image img;
 		struct hand_roi h;
 
-		kiosk_presentation(identity, p, k, &desc, &exp);
+		pv_presentation_draw(KIOSK_SET_SEED, identity, p, k, &desc, &exp);
 		scene = pv_scene_render(&desc, &optics);
 		ck_assert_ptr_nonnull(scene);
 		ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
