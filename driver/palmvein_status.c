@@ -83,7 +83,9 @@ static void palmvein_status_complete(struct urb *urb)
 
 resubmit:
 	ret = usb_submit_urb(urb, GFP_ATOMIC);
-	if (ret && ret != -EPERM && ret != -ENODEV && ret != -ESHUTDOWN)
+	/* -ENOENT: the endpoint was disabled by unplug or reset */
+	if (ret && ret != -EPERM && ret != -ENOENT && ret != -ENODEV &&
+	    ret != -ESHUTDOWN)
 		dev_err_ratelimited(&dev->intf->dev,
 				    "resubmitting interrupt URB failed: %d\n",
 				    ret);

@@ -288,7 +288,9 @@ static void palmvein_urb_complete(struct urb *urb)
 	ret = usb_submit_urb(urb, GFP_ATOMIC);
 	if (ret) {
 		usb_unanchor_urb(urb);
-		if (ret != -EPERM && ret != -ENODEV && ret != -ESHUTDOWN)
+		/* -ENOENT: the endpoint was disabled by unplug or reset */
+		if (ret != -EPERM && ret != -ENOENT && ret != -ENODEV &&
+		    ret != -ESHUTDOWN)
 			dev_err_ratelimited(&dev->intf->dev,
 					    "resubmitting bulk URB failed: %d\n",
 					    ret);
