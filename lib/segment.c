@@ -431,16 +431,18 @@ static void sqrt_row(const int32_t *d, float *out, uint32_t n)
 }
 
 /*
- * Distance from each hand pixel to the nearest background pixel. The frame
- * border is not background: a palm cut off by the edge must not look small.
- * Nor is glare: a clipped spot on the palm's edge hides skin, not air, and
- * must not push the inscribed circle away. The vertical pass counts steps
- * down and up every column at once; the horizontal one is exact in integers.
+ * Distance from each hand pixel to the nearest background pixel, and the
+ * inscribed circle (its maximum). Glare is not background: a clipped spot
+ * on the palm's edge hides skin, not air, and must not push the circle
+ * away. The row just above the frame is background when @top_bg (see
+ * distance_transform()). The vertical pass counts steps down and up every
+ * column at once; the horizontal one is exact in integers.
  */
-static int distance_transform(struct pv_hand *hand)
+static int distance_pass(struct pv_hand *hand, bool top_bg)
 {
 	const uint32_t w = hand->w, h = hand->h;
 	const int32_t none = INT32_MAX / 4;	/* no background in the column */
+	const int32_t top = top_bg ? 1 : none;
 	int32_t *col = (int32_t *)hand->stack, *g, *d, *v, best = 0;
 	int64_t *zn, *zd;
 
@@ -454,7 +456,7 @@ static int distance_transform(struct pv_hand *hand)
 	v = d + w + 1;
 	/* steps from none on count up from none: still none */
 	for (uint32_t x = 0; x < w; x++)
-		col[x] = hand->mask[x] | hand->glare[x] ? none : 0;
+		col[x] = hand->mask[x] | hand->glare[x] ? top : 0;
 	/* hand or glare: one step more than above, background: 0 */
 	for (uint32_t y = 1; y < h; y++) {
 		const uint8_t *m = hand->mask + (size_t)y * w, *gl = hand->glare + (size_t)y * w;
@@ -497,6 +499,35 @@ static int distance_transform(struct pv_hand *hand)
 	explicit_bzero(zn, 2 * ((size_t)w + 1) * sizeof(*zn) + 3 * ((size_t)w + 1) * sizeof(*g));
 	free(zn);
 	return 0;
+}
+
+static bool circle_below_top(const struct pv_hand *hand)
+{
+	return hand->palm_y >= hand->palm_radius;
+}
+
+/*
+ * The frame border is not background: a palm cut off by the edge must not
+ * look small. But a hand over the sensor has its fingers to the top of the
+ * frame, and fingers that leave the top edge, merged at working resolution
+ * or joined by background the mask took in along it, form a deeper blob
+ * than the palm: the circle lands on them (docs/roi.md). So when the circle
+ * crosses the top edge, the row above the frame counts as background, and
+ * the circle that gives is kept when it lies below the edge: a palm whole
+ * in the frame. One that still reaches the edge is a palm (or a blob)
+ * running out of the frame, and the edge is hand again. The bottom edge
+ * stays hand: the arm leaves the frame there.
+ */
+static int distance_transform(struct pv_hand *hand)
+{
+	int err = distance_pass(hand, false);
+
+	if (err || circle_below_top(hand))
+		return err;
+	err = distance_pass(hand, true);
+	if (err || circle_below_top(hand))
+		return err;
+	return distance_pass(hand, false);
 }
 
 /* How closely a cubic surface follows room light, relative to its level. */
