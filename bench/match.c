@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	struct pv_packed *packed = aligned_alloc(64, REFS * sizeof(*packed));
 	struct pv_template probe_t, t;
 	struct byte_template bprobe;
-	struct pv_packed pprobe;
+	const struct pv_packed *pprobe;
 	struct pv_probe *probe;
 	struct pv_match_result r;
 	uint64_t seed = 12345;
@@ -189,9 +189,10 @@ int main(int argc, char **argv)
 	}
 	random_template(&probe_t, &seed);
 	to_bytes(&probe_t, &bprobe);
-	pv_pack_template(&probe_t, &pprobe);
 	if (pv_probe_new(&probe_t, &probe))
 		return 1;
+	/* The kernels compare a probe variant with a reference: the unmoved one. */
+	pprobe = &probe->variant[pv_variant_index(PV_POSE_IDENTITY, 0, 0)];
 
 	/* Best of REPEATS runs each, interleaved, against a noisy machine. */
 	naive = single = coarse = exhaustive = oneshot = 0;
@@ -204,7 +205,7 @@ int main(int argc, char **argv)
 
 		t0 = now_s();
 		for (int i = 0; i < ROUNDS_1TO1; i++)
-			sink += best(pprobe.row, packed[i % REFS].row, PV_GRID).dist;
+			sink += best(pprobe->row, packed[i % REFS].row, PV_GRID).dist;
 		single = fmax(single, ROUNDS_1TO1 / (now_s() - t0));
 
 		t0 = now_s();
@@ -248,14 +249,12 @@ int main(int argc, char **argv)
 	/* The same search with each kernel this CPU has (kiosk CPUs differ). */
 	struct pv_compare_kernel kernels[4];
 	int nkernels = pv_compare_kernels(kernels, 4);
-	pv_compare_fn chosen = probe->compare;
-	pv_scan_fn chosen_scan = probe->scan;
+	struct pv_compare_kernel chosen = probe->kernel;
 
 	for (int k = 0; k < nkernels; k++) {
 		double rate = 0;
 
-		probe->compare = kernels[k].fn;
-		probe->scan = kernels[k].scan;
+		probe->kernel = kernels[k];
 		for (int rep = 0; rep < REPEATS; rep++) {
 			t0 = now_s();
 			for (int i = 0; i < ROUNDS_1TO1 / 4; i++) {
@@ -267,8 +266,7 @@ int main(int argc, char **argv)
 		printf("    with the %-18s kernel    %12.0f cmp/s  (%.1fx byte baseline)\n",
 		       kernels[k].name, rate, rate / naive);
 	}
-	probe->compare = chosen;
-	probe->scan = chosen_scan;
+	probe->kernel = chosen;
 	printf("  exhaustive search, %d alignments     %12.0f cmp/s  (coarse-to-fine is %.0fx faster)\n",
 	       PV_VARIANTS, exhaustive, coarse / exhaustive);
 	printf("  probe preparation                      %12.1f us\n", prep * 1e6);
@@ -318,7 +316,7 @@ int main(int argc, char **argv)
 	printf("bench-match: 1:N over %zu templates (%.0f MiB packed), wall clock\n", gallery_size,
 	       (double)gallery_size * sizeof(struct pv_packed) / 1048576.0);
 	for (unsigned int threads = 1; threads <= 2; threads++) {
-		double base = scan_no_alignment(&pprobe, copy, gallery_size, threads, &sink);
+		double base = scan_no_alignment(pprobe, copy, gallery_size, threads, &sink);
 		int n;
 
 		double cpu0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);

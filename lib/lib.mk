@@ -3,7 +3,7 @@
 # libpalmvein. lib/imaging.mk (decode, segmentation, ROI, enhancement) sorts
 # before this file and has already appended its sources to LIB_SRCS.
 
-LIB_SRCS += lib/features.c lib/template.c lib/match.c lib/match_popcount.c \
+LIB_SRCS += lib/features.c lib/template.c lib/match.c \
 	    lib/gallery.c lib/renew.c lib/extract.c
 
 LIB_PKGS := libturbojpeg nettle

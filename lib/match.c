@@ -2,9 +2,19 @@
 /*
  * 1:1 matcher: masked circular orientation distance over bit-packed
  * competitive codes, with a coarse-to-fine alignment search.
+ *
+ * The inner loop (a kernel) counts, per row, the cells valid in both codes
+ * (overlap) and their code bits that differ (distance: the code is a
+ * circular thermometer code, so differing bits = orientation steps apart).
+ * The search is compiled once per instruction set with its kernel inlined,
+ * chosen at run time for the CPU: a search makes some fifty comparisons of
+ * 8 to 32 rows, too short to pay a call, a horizontal sum and a judgement
+ * each in turn.
  */
 #include <errno.h>
+#include <immintrin.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,21 +61,206 @@ static void fill_weights(float *weight)
 		weight[n] = 1.0f / (3.0f * sqrtf((float)n * TYPICAL_OVERLAP_CELLS));
 }
 
+_Static_assert(sizeof(struct pv_row) == 16, "a row is 128 bits");
+_Static_assert(PV_COARSE_ROWS % 4 == 0 && PV_HALF_ROWS % 4 == 0 &&
+	       PV_GRID % 4 == 0,
+	       "the vector kernels take four (AVX-512) or two (AVX2) rows at a time");
+
+/* @a: rows of a probe variant (mask inverted, see pv_row), @b: reference rows. */
+static inline __attribute__((always_inline)) struct pv_tally
+compare_rows(const struct pv_row *a, const struct pv_row *b, int rows)
+{
+	struct pv_tally t = { 0, 0 };
+
+	for (int i = 0; i < rows; i++) {
+		uint64_t a01, a23, b01, b23;
+
+		memcpy(&a01, &a[i].w[0], 8);
+		memcpy(&a23, &a[i].w[2], 8);
+		memcpy(&b01, &b[i].w[0], 8);
+		memcpy(&b23, &b[i].w[2], 8);
+		uint64_t x23 = a23 ^ b23;
+		/* ~a & b, valid in both, as a's mask is inverted. */
+		uint64_t m = (x23 & b23) >> 32;
+		uint64_t mm = m | m << 32;
+
+		t.dist += (unsigned int)(__builtin_popcountll((a01 ^ b01) & mm) +
+					 __builtin_popcountll(x23 & m));
+		t.overlap += (unsigned int)__builtin_popcountll(m);
+	}
+	return t;
+}
+
+/*
+ * Four rows per 512-bit vector. In each 128-bit lane the overlap mask
+ * (~probe mask & reference mask) is broadcast over the lane and masks the
+ * XOR, so that one per-dword popcount yields the distance in dwords 0..2
+ * and, as the probe's mask is inverted, the overlap in dword 3.
+ */
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline
+struct pv_tally compare_avx512_rows(const struct pv_row *a, const struct pv_row *b,
+				    int rows)
+{
+	__m512i acc = _mm512_setzero_si512();
+	struct pv_tally t;
+
+#pragma GCC unroll 8
+	for (int i = 0; i < rows; i += 4) {
+		__m512i va = _mm512_loadu_si512(a + i);
+		__m512i vb = _mm512_loadu_si512(b + i);
+		__m512i m = _mm512_shuffle_epi32(_mm512_andnot_si512(va, vb),
+						 _MM_PERM_DDDD);
+		/* (va ^ vb) & m */
+		__m512i x = _mm512_ternarylogic_epi32(va, vb, m, 0x28);
+
+		acc = _mm512_add_epi32(acc, _mm512_popcnt_epi32(x));
+	}
+	/* One horizontal sum: overlap counts (<= 1024) move above bit 16,
+	 * distances (<= 3072) stay below. */
+	unsigned int sum = (unsigned int)_mm512_reduce_add_epi32(
+		_mm512_mask_slli_epi32(acc, 0x8888, acc, 16));
+
+	t.overlap = sum >> 16;
+	t.dist = sum & 0xffff;
+	return t;
+}
+
+/*
+ * Two rows per 256-bit vector for CPUs with AVX2 but no AVX-512 popcount:
+ * bytes counted with a nibble table (pshufb) and summed as bytes (at most
+ * 8 per row pair, so 16 pairs fit); dwords 0..2 of each row hold distance
+ * bits, dword 3 the overlap, as in the AVX-512 kernel.
+ */
+_Static_assert(PV_GRID / 2 * 8 <= UINT8_MAX, "byte counts of a whole grid fit a byte");
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+count_avx2(const struct pv_row *a, const struct pv_row *b, int rows)
+{
+	const __m256i nibble_count = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3,
+						      1, 2, 2, 3, 2, 3, 3, 4,
+						      0, 1, 1, 2, 1, 2, 2, 3,
+						      1, 2, 2, 3, 2, 3, 3, 4);
+	const __m256i low = _mm256_set1_epi8(0x0f);
+	__m256i acc = _mm256_setzero_si256();
+
+#pragma GCC unroll 16
+	for (int i = 0; i < rows; i += 2) {
+		__m256i va = _mm256_loadu_si256((const __m256i *)(a + i));
+		__m256i vb = _mm256_loadu_si256((const __m256i *)(b + i));
+		__m256i m = _mm256_shuffle_epi32(_mm256_andnot_si256(va, vb), 0xff);
+		__m256i x = _mm256_and_si256(_mm256_xor_si256(va, vb), m);
+
+		acc = _mm256_add_epi8(acc, _mm256_add_epi8(
+			_mm256_shuffle_epi8(nibble_count, _mm256_and_si256(x, low)),
+			_mm256_shuffle_epi8(nibble_count,
+					    _mm256_and_si256(_mm256_srli_epi16(x, 4), low))));
+	}
+	return acc;
+}
+
+/*
+ * Byte counts -> four partial tallies, one per quadword: all counts and
+ * the overlap's (psadbw), the distance their difference in the low half,
+ * the overlap in the high half: struct pv_tally's layout.
+ */
+_Static_assert(offsetof(struct pv_tally, dist) == 0 &&
+	       offsetof(struct pv_tally, overlap) == 4, "a tally is a quadword");
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+tallies_avx2(__m256i counts)
+{
+	const __m256i mask_dword = _mm256_setr_epi32(0, 0, 0, -1, 0, 0, 0, -1);
+	const __m256i zero = _mm256_setzero_si256();
+	__m256i all = _mm256_sad_epu8(counts, zero);
+	__m256i overlap = _mm256_sad_epu8(_mm256_and_si256(counts, mask_dword), zero);
+
+	return _mm256_or_si256(_mm256_sub_epi64(all, overlap),
+			       _mm256_slli_epi64(overlap, 32));
+}
+
+__attribute__((target("avx2"), always_inline)) static inline struct pv_tally
+compare_avx2_rows(const struct pv_row *a, const struct pv_row *b, int rows)
+{
+	__m256i q = tallies_avx2(count_avx2(a, b, rows));
+	__m128i sum = _mm_add_epi64(_mm256_castsi256_si128(q),
+				    _mm256_extracti128_si256(q, 1));
+	uint64_t total = (uint64_t)_mm_cvtsi128_si64(
+		_mm_add_epi64(sum, _mm_unpackhi_epi64(sum, sum)));
+
+	return (struct pv_tally){ (unsigned int)total, (unsigned int)(total >> 32) };
+}
+
+/* A row of the lattice, two comparisons sharing each horizontal sum. */
+__attribute__((target("avx2"), always_inline)) static inline void
+scan_avx2_rows(const struct pv_row *a, ptrdiff_t stride, const struct pv_row *b,
+	       int rows, int n, struct pv_tally *out)
+{
+	int k = 0;
+
+	for (; k + 2 <= n; k += 2) {
+		__m256i p = tallies_avx2(count_avx2(a + k * stride, b, rows));
+		__m256i q = tallies_avx2(count_avx2(a + (k + 1) * stride, b, rows));
+		__m256i pq = _mm256_add_epi64(_mm256_unpacklo_epi64(p, q),
+					      _mm256_unpackhi_epi64(p, q));
+
+		_mm_storeu_si128((__m128i *)(out + k),
+				 _mm_add_epi64(_mm256_castsi256_si128(pq),
+					       _mm256_extracti128_si256(pq, 1)));
+	}
+	if (k < n)
+		out[k] = compare_avx2_rows(a + k * stride, b, rows);
+}
+
 _Static_assert(PV_GRID == 4 * PV_COARSE_ROWS && PV_GRID == 2 * PV_HALF_ROWS,
 	       "coarse rows are a quarter, half rows a half");
+
+/*
+ * A part of the rows is held to that part of the typical and of the
+ * minimum overlap: weight[n] scaled by sqrt(PV_GRID / rows).
+ */
+static inline float part_scale(int rows)
+{
+	return rows == PV_COARSE_ROWS ? 2.0f : rows == PV_HALF_ROWS ? (float)M_SQRT2 : 1.0f;
+}
+
+static inline int32_t min_overlap(int rows)
+{
+	return MIN_OVERLAP_CELLS / (PV_GRID / rows);
+}
+
+/* For a float or a vector of them: one formula, so the same bits. */
+#define NORMALISE(overlap, dist, w) (0.5f - (1.5f * (overlap) - (dist)) * (w))
 
 static inline float normalised_distance(const struct pv_probe *probe,
 					struct pv_tally t, int rows)
 {
-	/* A part of the rows: that part of the typical overlap. */
-	unsigned int min_overlap = MIN_OVERLAP_CELLS / (PV_GRID / rows);
-	float w = probe->weight[t.overlap] *
-		  (rows == PV_COARSE_ROWS ? 2.0f :
-		   rows == PV_HALF_ROWS ? (float)M_SQRT2 : 1.0f);
-
-	if (t.overlap < min_overlap)
+	if ((int32_t)t.overlap < min_overlap(rows))
 		return 0.5f;
-	return 0.5f - (1.5f * (float)t.overlap - (float)t.dist) * w;
+	return NORMALISE((float)t.overlap, (float)t.dist,
+			 probe->weight[t.overlap] * part_scale(rows));
+}
+
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+/* normalised_distance() of eight tallies side by side. */
+static inline __attribute__((always_inline)) void
+normalised_distances(const struct pv_probe *probe, const struct pv_tally *t,
+		     int rows, float *cost)
+{
+	i32x8 dist, overlap;
+	f32x8 w, c;
+
+	for (int k = 0; k < 8; k++) {
+		dist[k] = (int32_t)t[k].dist;
+		overlap[k] = (int32_t)t[k].overlap;
+		w[k] = probe->weight[t[k].overlap] * part_scale(rows);
+	}
+	c = NORMALISE(__builtin_convertvector(overlap, f32x8),
+		      __builtin_convertvector(dist, f32x8), w);
+	i32x8 few = overlap < min_overlap(rows);
+	i32x8 unrelated = (i32x8)((f32x8){ 0 } + 0.5f);
+
+	c = (f32x8)(((i32x8)c & ~few) | (unrelated & few));
+	memcpy(cost, &c, sizeof(c));
 }
 
 static float score_of(float distance)
@@ -84,6 +279,7 @@ static float score_of(float distance)
  */
 #define COARSE_STEP 2
 #define LATTICE (2 * PV_MATCH_SHIFT_MAX / COARSE_STEP + 1)
+#define LATTICE_POINTS (LATTICE * LATTICE)
 _Static_assert(PV_MATCH_SHIFT_MAX % COARSE_STEP == 0, "lattice reaches the range");
 
 struct candidate {
@@ -94,26 +290,30 @@ struct candidate {
 };
 
 /*
- * Costs @c on the first @rows rows, comparing only the rows it has not
- * seen yet: a candidate carried from a coarser stage keeps its tally.
+ * Costs the @n candidates @c on the first @rows rows, comparing only the
+ * rows from @seen on (a candidate carried from a coarser stage keeps its
+ * tally). All are compared before any is costed and the caller judges them
+ * after: the comparisons overlap instead of each waiting on the judgement
+ * of the one before.
  */
-static inline float try_candidate(const struct pv_probe *probe,
-				  const struct pv_packed *ref,
-				  struct candidate *c, int rows)
+static inline __attribute__((always_inline)) void
+try_candidates(const struct pv_probe *probe, const struct pv_packed *ref,
+	       pv_compare_fn compare, struct candidate *c, int n, int seen, int rows)
 {
-	const struct pv_packed *v =
-		&probe->variant[pv_variant_index(c->pose, c->dx, c->dy)];
-	struct pv_tally t = probe->compare(v->row + c->rows, ref->row + c->rows,
-					   rows - c->rows);
+	for (int k = 0; k < n; k++) {
+		const struct pv_packed *v =
+			&probe->variant[pv_variant_index(c[k].pose, c[k].dx, c[k].dy)];
+		struct pv_tally t = compare(v->row + seen, ref->row + seen, rows - seen);
 
-	c->tally.dist += t.dist;
-	c->tally.overlap += t.overlap;
-	c->rows = rows;
-	c->cost = normalised_distance(probe, c->tally, rows);
-	return c->cost;
+		c[k].tally.dist += t.dist;
+		c[k].tally.overlap += t.overlap;
+		c[k].rows = rows;
+	}
+	for (int k = 0; k < n; k++)
+		c[k].cost = normalised_distance(probe, c[k].tally, rows);
 }
 
-static void keep_best_two(struct candidate best[2], struct candidate c)
+static inline void keep_best_two(struct candidate best[2], struct candidate c)
 {
 	if (c.cost < best[0].cost) {
 		best[1] = best[0];
@@ -123,12 +323,13 @@ static void keep_best_two(struct candidate best[2], struct candidate c)
 	}
 }
 
-static int same_alignment(struct candidate a, struct candidate b)
+static inline int same_alignment(struct candidate a, struct candidate b)
 {
 	return a.pose == b.pose && a.dx == b.dx && a.dy == b.dy;
 }
 
-static void fill_result(struct candidate c, struct pv_match_result *res)
+/* Inline: a copy of @c passed on the stack costs a stalled load. */
+static inline void fill_result(struct candidate c, struct pv_match_result *res)
 {
 	res->distance = c.tally.overlap ?
 			(float)c.tally.dist / (3.0f * (float)c.tally.overlap) : 0.5f;
@@ -140,36 +341,61 @@ static void fill_result(struct candidate c, struct pv_match_result *res)
 	res->scale = 1.0f + PV_SCALE_STEP * (c.pose / PV_ROT_STEPS - PV_SCALE_STEPS / 2);
 }
 
-void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
-		     float prefilter, struct pv_match_result *res)
+/* @n comparisons of @b with a, a + stride, ...: a row of the lattice. */
+typedef void (*scan_fn)(const struct pv_row *a, ptrdiff_t stride,
+			const struct pv_row *b, int rows, int n, struct pv_tally *out);
+
+/*
+ * Stage 1: translation on the lattice at the identity pose, whose variants
+ * lie a fixed stride apart: with @scan, a kernel's batched form, where it
+ * has one. All tallies, then all costs eight at a time, then the two best
+ * in lattice order.
+ */
+static inline __attribute__((always_inline)) void
+scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
+	     pv_compare_fn compare, scan_fn scan, struct candidate best[2])
+{
+	const struct pv_packed *corner = &probe->variant[pv_variant_index(
+		PV_POSE_IDENTITY, -PV_MATCH_SHIFT_MAX, -PV_MATCH_SHIFT_MAX)];
+	/* Whole vectors: the tallies past the lattice are left at zero. */
+	struct pv_tally t[(LATTICE_POINTS + 7) / 8 * 8];
+	float cost[(LATTICE_POINTS + 7) / 8 * 8];
+
+	for (int y = 0; y < LATTICE; y++) {
+		const struct pv_row *a = corner[COARSE_STEP * y * PV_SHIFTS].row;
+		const ptrdiff_t stride = COARSE_STEP * PV_GRID;
+
+		if (scan)
+			scan(a, stride, ref->row, PV_COARSE_ROWS, LATTICE, t + y * LATTICE);
+		else
+			for (int x = 0; x < LATTICE; x++)
+				t[y * LATTICE + x] = compare(a + x * stride, ref->row,
+							     PV_COARSE_ROWS);
+	}
+	memset(t + LATTICE_POINTS, 0, sizeof(t) - LATTICE_POINTS * sizeof(*t));
+	for (int i = 0; i < LATTICE_POINTS; i += 8)
+		normalised_distances(probe, t + i, PV_COARSE_ROWS, cost + i);
+	for (int i = 0; i < LATTICE_POINTS; i++)
+		if (cost[i] < best[1].cost)
+			keep_best_two(best, (struct candidate){
+				PV_POSE_IDENTITY,
+				-PV_MATCH_SHIFT_MAX + COARSE_STEP * (i % LATTICE),
+				-PV_MATCH_SHIFT_MAX + COARSE_STEP * (i / LATTICE),
+				cost[i], t[i], PV_COARSE_ROWS });
+}
+
+/* pv_probe_search() with a kernel above inlined: @compare and @scan. */
+static inline __attribute__((always_inline)) void
+search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilter,
+       struct pv_match_result *res, pv_compare_fn compare, scan_fn scan)
 {
 	struct candidate best[2] = {
 		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
 		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
 	};
-	struct candidate top = { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 };
-	/*
-	 * Stage 1: translation on the 2-cell lattice at the identity pose, one
-	 * batched kernel call per lattice row; stage 3's +-1 then reaches every
-	 * shift up to PV_MATCH_SHIFT_MAX.
-	 */
-	for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy += COARSE_STEP) {
-		struct pv_tally t[LATTICE];
-		const struct pv_packed *v = &probe->variant[
-			pv_variant_index(PV_POSE_IDENTITY, -PV_MATCH_SHIFT_MAX, dy)];
 
-		probe->scan(v->row, COARSE_STEP * PV_GRID, ref->row, PV_COARSE_ROWS,
-			    LATTICE, t);
-		for (int k = 0; k < LATTICE; k++) {
-			struct candidate c = { PV_POSE_IDENTITY,
-					       -PV_MATCH_SHIFT_MAX + COARSE_STEP * k, dy,
-					       0, t[k], PV_COARSE_ROWS };
-
-			c.cost = normalised_distance(probe, c.tally, PV_COARSE_ROWS);
-			if (c.cost < best[1].cost)
-				keep_best_two(best, c);
-		}
-	}
+	/* Stage 3's +-1 from the lattice reaches every shift in range. */
+	scan_lattice(probe, ref, compare, scan, best);
 	/* Hopeless even at its best translation: stop here (1:N pre-filter). */
 	if (best[0].cost > prefilter) {
 		fill_result(best[0], res);
@@ -180,64 +406,128 @@ void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
 	 * scale at the best rotation.
 	 */
 	struct candidate anchor = best[0], turned = anchor;
+	struct candidate pose[PV_ROT_STEPS - 1];
 	const int unscaled = PV_ROT_STEPS * (PV_SCALE_STEPS / 2);
+	int n = 0;
 
-	for (int rot = 0; rot < PV_ROT_STEPS; rot++) {
-		struct candidate c = { unscaled + rot, anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
-
-		if (c.pose == PV_POSE_IDENTITY)
-			continue;
-		if (try_candidate(probe, ref, &c, PV_COARSE_ROWS) < turned.cost)
-			turned = c;
-		keep_best_two(best, c);
+	for (int rot = 0; rot < PV_ROT_STEPS; rot++)
+		if (unscaled + rot != PV_POSE_IDENTITY)
+			pose[n++] = (struct candidate){ unscaled + rot, anchor.dx, anchor.dy,
+							0, { 0, 0 }, 0 };
+	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS);
+	for (int k = 0; k < n; k++) {
+		if (pose[k].cost < turned.cost)
+			turned = pose[k];
+		keep_best_two(best, pose[k]);
 	}
-	for (int scale = 0; scale < PV_SCALE_STEPS; scale++) {
-		struct candidate c = { scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,
-				       anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
-
-		if (scale == PV_SCALE_STEPS / 2)
-			continue;
-		try_candidate(probe, ref, &c, PV_COARSE_ROWS);
-		keep_best_two(best, c);
-	}
+	n = 0;
+	for (int scale = 0; scale < PV_SCALE_STEPS; scale++)
+		if (scale != PV_SCALE_STEPS / 2)
+			pose[n++] = (struct candidate){
+				scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,
+				anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
+	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS);
+	for (int k = 0; k < n; k++)
+		keep_best_two(best, pose[k]);
 	/*
 	 * Stage 3: +-1 cell on half the rows from the best, and from the
 	 * runner-up or, when a pose displaced it, the stage-1 winner: a wrong
 	 * pose can look better than the right one at a translation one cell
-	 * off.
+	 * off. The two descents run side by side.
 	 */
-	struct candidate seeds[2] = { best[0], best[1] };
-	int nseeds = 2;
+	struct candidate at[2] = { best[0], best[1] };
 
 	if (!same_alignment(anchor, best[0]))
-		seeds[1] = anchor;
-	for (int k = 0; k < nseeds; k++) {
-		struct candidate at = seeds[k];
+		at[1] = anchor;
+	try_candidates(probe, ref, compare, at, 2, PV_COARSE_ROWS, PV_HALF_ROWS);
+	/* Coordinate descent: +-1 in x, then +-1 in y from there. */
+	for (int axis = 0; axis < 2; axis++) {
+		struct candidate step[4];
+		int from[4];
 
-		try_candidate(probe, ref, &at, PV_HALF_ROWS);
-		/* Coordinate descent: +-1 in x, then +-1 in y from there. */
-		for (int axis = 0; axis < 2; axis++) {
-			struct candidate from = at;
-
-			for (int step = -1; step <= 1; step += 2) {
-				struct candidate c = { from.pose, from.dx, from.dy, 0,
+		n = 0;
+		for (int k = 0; k < 2; k++)
+			for (int d = -1; d <= 1; d += 2) {
+				struct candidate c = { at[k].pose, at[k].dx, at[k].dy, 0,
 						       { 0, 0 }, 0 };
 
-				c.dx += axis ? 0 : step;
-				c.dy += axis ? step : 0;
+				c.dx += axis ? 0 : d;
+				c.dy += axis ? d : 0;
 				if (abs(c.dx) > PV_MATCH_SHIFT_MAX ||
 				    abs(c.dy) > PV_MATCH_SHIFT_MAX)
 					continue;
-				if (try_candidate(probe, ref, &c, PV_HALF_ROWS) < at.cost)
-					at = c;
+				from[n] = k;
+				step[n++] = c;
 			}
-		}
-		if (at.cost < top.cost)
-			top = at;
+		try_candidates(probe, ref, compare, step, n, 0, PV_HALF_ROWS);
+		for (int i = 0; i < n; i++)
+			if (step[i].cost < at[from[i]].cost)
+				at[from[i]] = step[i];
 	}
 	/* The score comes from every row of the winner. */
-	try_candidate(probe, ref, &top, PV_GRID);
+	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
+
+	try_candidates(probe, ref, compare, &top, 1, PV_HALF_ROWS, PV_GRID);
 	fill_result(top, res);
+}
+
+/*
+ * Each kernel as a function (one alignment) and inlined in its own copy of
+ * the search, with its batched form if it has one. Without its own
+ * instruction set, "popcnt" is the generic loop with the POPCNT
+ * instruction instead of a libgcc call.
+ */
+#define KERNEL(name, isa, rows, scan)						\
+	isa static struct pv_tally compare_##name(const struct pv_row *a,	\
+						  const struct pv_row *b, int n) \
+	{									\
+		return rows(a, b, n);						\
+	}									\
+	isa static void search_##name(const struct pv_probe *probe,		\
+				      const struct pv_packed *ref,		\
+				      float prefilter, struct pv_match_result *res) \
+	{									\
+		search(probe, ref, prefilter, res, rows, scan);			\
+	}
+
+KERNEL(avx512, __attribute__((target("avx512f,avx512vpopcntdq"))),
+       compare_avx512_rows, NULL)
+KERNEL(avx2, __attribute__((target("avx2"))), compare_avx2_rows, scan_avx2_rows)
+KERNEL(popcnt, __attribute__((target("popcnt"))), compare_rows, NULL)
+KERNEL(generic, , compare_rows, NULL)
+
+int pv_compare_kernels(struct pv_compare_kernel *out, int max)
+{
+	int n = 0;
+
+	__builtin_cpu_init();
+	if (n < max && __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512vpopcntdq"))
+		out[n++] = (struct pv_compare_kernel){
+			"avx512-vpopcntdq", compare_avx512, search_avx512 };
+	if (n < max && __builtin_cpu_supports("avx2"))
+		out[n++] = (struct pv_compare_kernel){
+			"avx2", compare_avx2, search_avx2 };
+	if (n < max && __builtin_cpu_supports("popcnt"))
+		out[n++] = (struct pv_compare_kernel){
+			"popcnt", compare_popcnt, search_popcnt };
+	if (n < max)
+		out[n++] = (struct pv_compare_kernel){
+			"generic", compare_generic, search_generic };
+	return n;
+}
+
+pv_compare_fn pv_compare_best(void)
+{
+	return pv_kernel_best().fn;
+}
+
+struct pv_compare_kernel pv_kernel_best(void)
+{
+	struct pv_compare_kernel k;
+
+	pv_compare_kernels(&k, 1);
+	return k;
 }
 
 static void search_exhaustive(const struct pv_probe *probe,
@@ -251,7 +541,9 @@ static void search_exhaustive(const struct pv_probe *probe,
 			for (int dx = -PV_MATCH_SHIFT_MAX; dx <= PV_MATCH_SHIFT_MAX; dx++) {
 				struct candidate c = { pose, dx, dy, 0, { 0, 0 }, 0 };
 
-				if (try_candidate(probe, ref, &c, PV_GRID) < top.cost)
+				try_candidates(probe, ref, probe->kernel.fn, &c, 1, 0,
+					       PV_GRID);
+				if (c.cost < top.cost)
 					top = c;
 			}
 	fill_result(top, res);
@@ -294,7 +586,10 @@ static void resample_pose(const struct pv_template *t, float rot_deg,
 		}
 }
 
-/* Variant (pose, dx, dy): cell (x, y) takes pose cell (x - dx, y - dy). */
+/*
+ * Variant (pose, dx, dy): cell (x, y) takes pose cell (x - dx, y - dy).
+ * The mask is stored inverted, as the kernels take it (see pv_row).
+ */
 static void shift_variant(const struct pose_grid *g, int dx, int dy,
 			  struct pv_packed *out)
 {
@@ -305,13 +600,12 @@ static void shift_variant(const struct pose_grid *g, int dx, int dy,
 
 		for (int p = 0; p < PV_CODE_PLANES; p++)
 			out->row[i].w[p] = (uint32_t)(g->code[p][v] >> shift);
-		out->row[i].w[3] = (uint32_t)(g->mask[v] >> shift);
+		out->row[i].w[3] = ~(uint32_t)(g->mask[v] >> shift);
 	}
 }
 
 int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 {
-	struct pv_compare_kernel kernel = pv_kernel_best();
 	struct pv_probe *probe;
 	struct pose_grid g;
 
@@ -319,8 +613,7 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 	if (!probe)
 		return -ENOMEM;
 	probe->key_id = 0;
-	probe->compare = kernel.fn;
-	probe->scan = kernel.scan;
+	probe->kernel = pv_kernel_best();
 	fill_weights(probe->weight);
 	for (int pose = 0; pose < PV_POSES; pose++) {
 		float rot = PV_ROT_STEP_DEG * (pose % PV_ROT_STEPS - PV_ROT_STEPS / 2);

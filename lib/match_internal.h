@@ -6,7 +6,6 @@
 #ifndef PALMVEIN_MATCH_INTERNAL_H
 #define PALMVEIN_MATCH_INTERNAL_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include <palmvein/match.h>
@@ -24,7 +23,13 @@
 #define PV_COARSE_ROWS 8
 #define PV_HALF_ROWS 16
 
-/* One grid row: code planes 0..2 then the validity mask, bit x = cell x. */
+/*
+ * One grid row: code planes 0..2 then the validity mask, bit x = cell x.
+ * A probe's variants store the mask inverted (bit set: cell invalid): the
+ * kernels take the overlap as ~probe & reference, where the mask dwords'
+ * XOR is all ones, so the overlap counts along with the distance bits for
+ * one instruction less per row pair.
+ */
 struct pv_row {
 	uint32_t w[4];
 };
@@ -53,18 +58,23 @@ struct pv_tally {
 	unsigned int dist, overlap;
 };
 
+/* Compares @rows rows of a probe variant @a with a reference @b. */
 typedef struct pv_tally (*pv_compare_fn)(const struct pv_row *a,
 					  const struct pv_row *b, int rows);
-/* @n comparisons of @b against a, a + stride, a + 2 stride...: one call
- * for a row of the translation lattice. */
-typedef void (*pv_scan_fn)(const struct pv_row *a, ptrdiff_t stride,
-			   const struct pv_row *b, int rows, int n,
-			   struct pv_tally *out);
+struct pv_probe;
+typedef void (*pv_search_fn)(const struct pv_probe *probe,
+			     const struct pv_packed *ref, float prefilter,
+			     struct pv_match_result *res);
+
+struct pv_compare_kernel {
+	const char *name;
+	pv_compare_fn fn;		/* one alignment */
+	pv_search_fn search;		/* pv_probe_search() with this kernel */
+};
 
 struct pv_probe {
 	uint32_t key_id;		/* 0: plain probe */
-	pv_compare_fn compare;		/* popcount kernel for this CPU */
-	pv_scan_fn scan;		/* the same, batched */
+	struct pv_compare_kernel kernel;	/* the fastest this CPU runs */
 	float weight[PV_GRID * PV_GRID + 1];	/* see match.c */
 	struct pv_packed variant[PV_VARIANTS];
 };
@@ -86,23 +96,15 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out);
  * reports that (lower-bound quality) result.
  */
 #define PV_NO_PREFILTER 2.0f
-void pv_probe_search(const struct pv_probe *probe, const struct pv_packed *ref,
-		     float prefilter, struct pv_match_result *res);
+static inline void pv_probe_search(const struct pv_probe *probe,
+				   const struct pv_packed *ref, float prefilter,
+				   struct pv_match_result *res)
+{
+	probe->kernel.search(probe, ref, prefilter, res);
+}
 
-/* Kernels, exposed so that tests and benchmarks can compare them. */
-struct pv_tally pv_compare_scalar(const struct pv_row *a, const struct pv_row *b,
-				  int rows);
-
-void pv_scan_scalar(const struct pv_row *a, ptrdiff_t stride,
-		    const struct pv_row *b, int rows, int n, struct pv_tally *out);
-
-struct pv_compare_kernel {
-	const char *name;
-	pv_compare_fn fn;
-	pv_scan_fn scan;
-};
-
-/* The kernels this CPU runs, fastest first; returns how many (<= @max). */
+/* The kernels this CPU runs, fastest first; returns how many (<= @max);
+ * exposed so that tests and benchmarks can compare them. */
 int pv_compare_kernels(struct pv_compare_kernel *out, int max);
 pv_compare_fn pv_compare_best(void);
 struct pv_compare_kernel pv_kernel_best(void);

@@ -151,10 +151,13 @@ START_TEST(kernels_agree)
 		for (int rows = 4; rows <= PV_GRID; rows += 4) {
 			unsigned int dist = 0, overlap = 0;
 
-			/* Straight from the definition, cell by cell. */
+			/*
+			 * Straight from the definition, cell by cell; @a is
+			 * a probe variant's, whose mask is stored inverted.
+			 */
 			for (int i = 0; i < rows; i++)
 				for (int c = 0; c < 32; c++) {
-					if (!(a[i].w[3] >> c & b[i].w[3] >> c & 1))
+					if (!(~a[i].w[3] >> c & b[i].w[3] >> c & 1))
 						continue;
 					overlap++;
 					for (int p = 0; p < 3; p++)
@@ -163,18 +166,63 @@ START_TEST(kernels_agree)
 			for (int k = 0; k < nkernels; k++) {
 				struct pv_tally x = kernels[k].fn(a, b, rows);
 
-				struct pv_tally y[2];
-
 				ck_assert_msg(x.dist == dist && x.overlap == overlap,
 					      "kernel %s", kernels[k].name);
-				/* The batched form: the same pair twice, stride 0. */
-				kernels[k].scan(a, 0, b, rows, 2, y);
-				ck_assert_msg(y[0].dist == dist && y[0].overlap == overlap &&
-					      y[1].dist == dist && y[1].overlap == overlap,
-					      "scan %s", kernels[k].name);
 			}
 		}
 	}
+}
+END_TEST
+
+/*
+ * Each kernel has its own copy of the search: all give the generic one's
+ * result to the bit, for the same palm moved and for another palm with
+ * holes in its mask, with and without the 1:N pre-filter.
+ */
+START_TEST(searches_agree)
+{
+	struct pv_compare_kernel kernels[4];
+	int nkernels = pv_compare_kernels(kernels, 4);
+	struct test_field f, g;
+	struct pv_template a, b;
+	struct pv_packed ref;
+	int stopped = 0;
+
+	ck_assert_str_eq(kernels[nkernels - 1].name, "generic");
+	for (uint32_t seed = 50; seed < 80; seed++) {
+		struct pv_probe *p;
+		uint32_t s = seed;
+		int dx = (int)(test_rand(&s) % 9) - 4, dy = (int)(test_rand(&s) % 9) - 4;
+		float rot = (float)((int)(test_rand(&s) % 13) - 6);
+
+		test_field_random(&f, seed);
+		test_field_random(&g, seed + 1000);
+		test_template_from_field(&f, &a, 0, 0, 0, 1);
+		test_template_from_field(seed % 2 ? &g : &f, &b, (float)dx, (float)dy, rot, 1);
+		test_perturb(&b, 200, seed);
+		for (int y = 0; seed % 2 && y < PV_GRID; y++)
+			b.mask[y] &= test_rand(&s) | test_rand(&s);
+		pv_pack_template(&b, &ref);
+		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+		for (int pass = 0; pass < 2; pass++) {
+			float prefilter = pass ? 0.42f : PV_NO_PREFILTER;
+			struct pv_match_result want, got;
+
+			memset(&want, 0, sizeof(want));
+			kernels[nkernels - 1].search(p, &ref, prefilter, &want);
+			stopped += want.rotation_deg == 0 && want.scale == 1 &&
+				   want.dx % 2 == 0 && want.dy % 2 == 0 && pass;
+			for (int k = 0; k < nkernels - 1; k++) {
+				memset(&got, 0, sizeof(got));
+				kernels[k].search(p, &ref, prefilter, &got);
+				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
+					      "%s search, seed %u", kernels[k].name, seed);
+			}
+		}
+		pv_probe_free(p);
+	}
+	/* The pre-filter did stop some: its early exit was compared too. */
+	ck_assert_int_gt(stopped, 0);
 }
 END_TEST
 
@@ -293,6 +341,7 @@ int main(void)
 	tcase_add_test(tc, recovers_rotation_and_scale);
 	tcase_add_test(tc, greedy_matches_exhaustive);
 	tcase_add_test(tc, kernels_agree);
+	tcase_add_test(tc, searches_agree);
 	tcase_add_test(tc, small_overlap_is_no_match);
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, polyu_separates);
