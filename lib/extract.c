@@ -24,6 +24,8 @@ int pv_template_from_roi(const struct pv_roi *roi, struct pv_template *out)
 	out->algorithm = PV_ALG_COMPCODE6_32;
 	out->geom = roi->geom;
 	out->quality = roi->quality;
+	if (roi->unanchored)
+		out->flags |= PV_TEMPLATE_UNANCHORED;
 	pv_features_default_params(&params);
 	ret = pv_features_compute(roi, &params, out);
 	if (!ret && pv_template_valid_cells(out) < MIN_TEMPLATE_CELLS)

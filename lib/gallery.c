@@ -25,6 +25,7 @@ struct pv_gallery {
 	size_t size, capacity;
 	struct pv_packed *entries;
 	uint64_t *ids;
+	uint8_t *unanchored;	/* per entry: PV_TEMPLATE_UNANCHORED */
 };
 
 int pv_gallery_new(uint32_t key_id, struct pv_gallery **out)
@@ -49,6 +50,7 @@ void pv_gallery_free(struct pv_gallery *g)
 		explicit_bzero(g->entries, g->capacity * sizeof(*g->entries));
 	free(g->entries);
 	free(g->ids);
+	free(g->unanchored);
 	free(g);
 }
 
@@ -56,6 +58,7 @@ int pv_gallery_reserve(struct pv_gallery *g, size_t n)
 {
 	struct pv_packed *entries;
 	uint64_t *ids;
+	uint8_t *unanchored;
 
 	if (!g)
 		return -EINVAL;
@@ -66,21 +69,26 @@ int pv_gallery_reserve(struct pv_gallery *g, size_t n)
 	/* Not realloc: the old entries must be zeroed, not left in the heap. */
 	entries = aligned_alloc(64, n * sizeof(*entries));
 	ids = malloc(n * sizeof(*ids));
-	if (!entries || !ids) {
+	unanchored = malloc(n);
+	if (!entries || !ids || !unanchored) {
 		free(entries);
 		free(ids);
+		free(unanchored);
 		return -ENOMEM;
 	}
 	if (g->size) {
 		memcpy(entries, g->entries, g->size * sizeof(*entries));
 		memcpy(ids, g->ids, g->size * sizeof(*ids));
+		memcpy(unanchored, g->unanchored, g->size);
 	}
 	if (g->entries)
 		explicit_bzero(g->entries, g->capacity * sizeof(*g->entries));
 	free(g->entries);
 	free(g->ids);
+	free(g->unanchored);
 	g->entries = entries;
 	g->ids = ids;
+	g->unanchored = unanchored;
 	g->capacity = n;
 	return 0;
 }
@@ -104,6 +112,7 @@ int pv_gallery_add(struct pv_gallery *g, const struct pv_template *t,
 	}
 	pv_pack_template(t, &g->entries[g->size]);
 	g->ids[g->size] = id;
+	g->unanchored[g->size] = !!(t->flags & PV_TEMPLATE_UNANCHORED);
 	g->size++;
 	return 0;
 }
@@ -145,7 +154,12 @@ static void *identify_range(void *arg)
 		struct pv_match_result r;
 		struct pv_candidate c;
 
-		pv_probe_search(w->probe, &w->gallery->entries[i], PREFILTER_COST, &r);
+		if (w->probe->unanchored || w->gallery->unanchored[i])
+			pv_probe_search_wide(w->probe, &w->gallery->entries[i],
+					     PREFILTER_COST, &r);
+		else
+			pv_probe_search(w->probe, &w->gallery->entries[i],
+					PREFILTER_COST, &r);
 		c.id = w->gallery->ids[i];
 		c.score = r.score;
 		offer(w->best, &w->found, w->nbest, c);

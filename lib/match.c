@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <immintrin.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +281,9 @@ static float score_of(float distance)
 #define COARSE_STEP 2
 #define LATTICE (2 * PV_MATCH_SHIFT_MAX / COARSE_STEP + 1)
 #define LATTICE_POINTS (LATTICE * LATTICE)
-_Static_assert(PV_MATCH_SHIFT_MAX % COARSE_STEP == 0, "lattice reaches the range");
+#define WIDE_LATTICE (2 * PV_MATCH_WIDE_SHIFT_MAX / COARSE_STEP + 1)
+_Static_assert(PV_MATCH_SHIFT_MAX % COARSE_STEP == 0 &&
+	       PV_MATCH_WIDE_SHIFT_MAX % COARSE_STEP == 0, "lattice reaches the range");
 
 struct candidate {
 	int pose, dx, dy;
@@ -292,16 +295,18 @@ struct candidate {
 /*
  * Costs the @n candidates @c on the first @rows rows, comparing only the
  * rows from @seen on (a candidate carried from a coarser stage keeps its
- * tally). All are compared before any is costed and the caller judges them
- * after: the comparisons overlap instead of each waiting on the judgement
- * of the one before.
+ * tally), from the wide table if @wide. All are compared before any is
+ * costed and the caller judges them after: the comparisons overlap instead
+ * of each waiting on the judgement of the one before.
  */
 static inline __attribute__((always_inline)) void
 try_candidates(const struct pv_probe *probe, const struct pv_packed *ref,
-	       pv_compare_fn compare, struct candidate *c, int n, int seen, int rows)
+	       pv_compare_fn compare, struct candidate *c, int n, int seen, int rows,
+	       bool wide)
 {
 	for (int k = 0; k < n; k++) {
-		const struct pv_packed *v =
+		const struct pv_packed *v = wide ?
+			&probe->wide[pv_wide_index(c[k].pose, c[k].dx, c[k].dy)] :
 			&probe->variant[pv_variant_index(c[k].pose, c[k].dx, c[k].dy)];
 		struct pv_tally t = compare(v->row + seen, ref->row + seen, rows - seen);
 
@@ -414,7 +419,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 		if (unscaled + rot != PV_POSE_IDENTITY)
 			pose[n++] = (struct candidate){ unscaled + rot, anchor.dx, anchor.dy,
 							0, { 0, 0 }, 0 };
-	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS);
+	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, false);
 	for (int k = 0; k < n; k++) {
 		if (pose[k].cost < turned.cost)
 			turned = pose[k];
@@ -426,7 +431,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 			pose[n++] = (struct candidate){
 				scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,
 				anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
-	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS);
+	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, false);
 	for (int k = 0; k < n; k++)
 		keep_best_two(best, pose[k]);
 	/*
@@ -439,7 +444,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 
 	if (!same_alignment(anchor, best[0]))
 		at[1] = anchor;
-	try_candidates(probe, ref, compare, at, 2, PV_COARSE_ROWS, PV_HALF_ROWS);
+	try_candidates(probe, ref, compare, at, 2, PV_COARSE_ROWS, PV_HALF_ROWS, false);
 	/* Coordinate descent: +-1 in x, then +-1 in y from there. */
 	for (int axis = 0; axis < 2; axis++) {
 		struct candidate step[4];
@@ -459,7 +464,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 				from[n] = k;
 				step[n++] = c;
 			}
-		try_candidates(probe, ref, compare, step, n, 0, PV_HALF_ROWS);
+		try_candidates(probe, ref, compare, step, n, 0, PV_HALF_ROWS, false);
 		for (int i = 0; i < n; i++)
 			if (step[i].cost < at[from[i]].cost)
 				at[from[i]] = step[i];
@@ -467,13 +472,159 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	/* The score comes from every row of the winner. */
 	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
 
-	try_candidates(probe, ref, compare, &top, 1, PV_HALF_ROWS, PV_GRID);
+	try_candidates(probe, ref, compare, &top, 1, PV_HALF_ROWS, PV_GRID, false);
 	fill_result(top, res);
 }
 
 /*
- * Each kernel as a function (one alignment) and inlined in its own copy of
- * the search, with its batched form if it has one. Without its own
+ * The wide search, for pairs where either ROI was placed without finger
+ * valleys: the palm then moves in it by up to 6-8 cells and turns by up to
+ * 9 degrees between sessions, and a turned palm hides its true translation
+ * at the identity pose (docs/accuracy.md). So the +-8 lattice is scanned
+ * at three rotations, and a hill climb runs from several seeds, so that
+ * the two orders of a pair end on the same peak. Its own stages: the
+ * normal search lost 12-16 % of its speed when written with these
+ * functions.
+ */
+#define NO_CANDIDATE { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 }
+
+/* Keeps @best[0..n) the n cheapest candidates offered, cheapest first. */
+static inline void keep_best(struct candidate *best, int n, struct candidate c)
+{
+	int i = n - 1;
+
+	if (!(c.cost < best[i].cost))
+		return;
+	for (; i > 0 && c.cost < best[i - 1].cost; i--)
+		best[i] = best[i - 1];
+	best[i] = c;
+}
+
+/*
+ * Translation on the 2-cell lattice over the wide range at @pose on the
+ * coarse rows, into the @n best; the climb then reaches every shift in
+ * range. A lattice row in one batch: compared first, costed after.
+ */
+static inline __attribute__((always_inline)) void
+scan_wide_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
+		  pv_compare_fn compare, scan_fn scan, int pose,
+		  struct candidate *best, int n)
+{
+	const int range = PV_MATCH_WIDE_SHIFT_MAX;
+	const ptrdiff_t stride = COARSE_STEP * PV_GRID;
+
+	for (int dy = -range; dy <= range; dy += COARSE_STEP) {
+		const struct pv_row *a =
+			probe->wide[pv_wide_index(pose, -range, dy)].row;
+		struct pv_tally t[WIDE_LATTICE];
+
+		if (scan)
+			scan(a, stride, ref->row, PV_COARSE_ROWS, WIDE_LATTICE, t);
+		else
+			for (int k = 0; k < WIDE_LATTICE; k++)
+				t[k] = compare(a + k * stride, ref->row, PV_COARSE_ROWS);
+		for (int k = 0; k < WIDE_LATTICE; k++) {
+			struct candidate c = { pose, COARSE_STEP * k - range, dy,
+					       0, t[k], PV_COARSE_ROWS };
+
+			c.cost = normalised_distance(probe, c.tally, PV_COARSE_ROWS);
+			keep_best(best, n, c);
+		}
+	}
+}
+
+/*
+ * Hill climbing on the first @rows rows over the first @moves neighbours
+ * of an alignment (+-1 cell in x and y, then +-1 rotation and scale step)
+ * until none is better: the two orders of a pair then stop on the same
+ * local optimum rather than wherever one pass of descent left them.
+ */
+static inline __attribute__((always_inline)) struct candidate
+climb(const struct pv_probe *probe, const struct pv_packed *ref,
+      pv_compare_fn compare, struct candidate at, int rows, int moves)
+{
+	static const int step[8][4] = {	/* dx, dy, rotation, scale */
+		{ -1, 0, 0, 0 }, { 1, 0, 0, 0 }, { 0, -1, 0, 0 }, { 0, 1, 0, 0 },
+		{ 0, 0, -1, 0 }, { 0, 0, 1, 0 }, { 0, 0, 0, -1 }, { 0, 0, 0, 1 },
+	};
+	bool moved = true;
+
+	try_candidates(probe, ref, compare, &at, 1, at.rows, rows, true);
+	while (moved) {
+		struct candidate next[8];
+		int n = 0;
+
+		for (int k = 0; k < moves; k++) {
+			int rot = at.pose % PV_ROT_STEPS + step[k][2];
+			int scale = at.pose / PV_ROT_STEPS + step[k][3];
+			struct candidate c = { scale * PV_ROT_STEPS + rot,
+					       at.dx + step[k][0], at.dy + step[k][1],
+					       0, { 0, 0 }, 0 };
+
+			if (abs(c.dx) > PV_MATCH_WIDE_SHIFT_MAX ||
+			    abs(c.dy) > PV_MATCH_WIDE_SHIFT_MAX || rot < 0 ||
+			    rot >= PV_ROT_STEPS || scale < 0 || scale >= PV_SCALE_STEPS)
+				continue;
+			next[n++] = c;
+		}
+		try_candidates(probe, ref, compare, next, n, 0, rows, true);
+		moved = false;
+		for (int k = 0; k < n; k++)
+			if (next[k].cost < at.cost) {
+				at = next[k];
+				moved = true;
+			}
+	}
+	return at;
+}
+
+/*
+ * The lattice runs at -3, 0 and +3 degrees, the climb reaching +-6; each
+ * rotation seeds its best two points, so that a pose which looks better
+ * on the coarse rows at a wrong translation cannot crowd out the others.
+ */
+#define WIDE_ROT_STEPS 1
+#define WIDE_SEEDS 2
+
+/* pv_probe_search_wide() with a kernel inlined: @compare and @scan. */
+static inline __attribute__((always_inline)) void
+search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
+	    float prefilter, struct pv_match_result *res, pv_compare_fn compare,
+	    scan_fn scan)
+{
+	struct candidate seeds[2 * WIDE_ROT_STEPS + 1][WIDE_SEEDS];
+	struct candidate top[2] = { NO_CANDIDATE, NO_CANDIDATE };
+	struct candidate first = NO_CANDIDATE;
+
+	for (int r = 0; r <= 2 * WIDE_ROT_STEPS; r++) {
+		for (int k = 0; k < WIDE_SEEDS; k++)
+			seeds[r][k] = (struct candidate)NO_CANDIDATE;
+		scan_wide_lattice(probe, ref, compare, scan,
+				  PV_POSE_IDENTITY - WIDE_ROT_STEPS + r, seeds[r],
+				  WIDE_SEEDS);
+		keep_best(&first, 1, seeds[r][0]);
+	}
+	/* Hopeless even at its best translation: stop here (1:N pre-filter). */
+	if (first.cost > prefilter) {
+		fill_result(first, res);
+		return;
+	}
+	/* Translation on half the rows from every seed: the pose comes last. */
+	for (int r = 0; r <= 2 * WIDE_ROT_STEPS; r++)
+		for (int k = 0; k < WIDE_SEEDS; k++)
+			keep_best(top, 2, climb(probe, ref, compare, seeds[r][k],
+						PV_HALF_ROWS, 4));
+	/* The best two climb in pose too, on every row; the better summit wins. */
+	struct candidate summit = climb(probe, ref, compare, top[0], PV_GRID, 8);
+
+	if (!same_alignment(top[0], top[1]))
+		keep_best(&summit, 1, climb(probe, ref, compare, top[1], PV_GRID, 8));
+	fill_result(summit, res);
+}
+
+/*
+ * Each kernel as a function (one alignment) and inlined in its own copies of
+ * the searches, with its batched form if it has one. Without its own
  * instruction set, "popcnt" is the generic loop with the POPCNT
  * instruction instead of a libgcc call.
  */
@@ -488,6 +639,13 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 				      float prefilter, struct pv_match_result *res) \
 	{									\
 		search(probe, ref, prefilter, res, rows, scan);			\
+	}									\
+	isa static void search_wide_##name(const struct pv_probe *probe,	\
+					   const struct pv_packed *ref,		\
+					   float prefilter,			\
+					   struct pv_match_result *res)		\
+	{									\
+		search_wide(probe, ref, prefilter, res, rows, scan);		\
 	}
 
 KERNEL(avx512, __attribute__((target("avx512f,avx512vpopcntdq"))),
@@ -504,16 +662,20 @@ int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 	if (n < max && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512vpopcntdq"))
 		out[n++] = (struct pv_compare_kernel){
-			"avx512-vpopcntdq", compare_avx512, search_avx512 };
+			"avx512-vpopcntdq", compare_avx512, search_avx512,
+			search_wide_avx512 };
 	if (n < max && __builtin_cpu_supports("avx2"))
 		out[n++] = (struct pv_compare_kernel){
-			"avx2", compare_avx2, search_avx2 };
+			"avx2", compare_avx2, search_avx2,
+			search_wide_avx2 };
 	if (n < max && __builtin_cpu_supports("popcnt"))
 		out[n++] = (struct pv_compare_kernel){
-			"popcnt", compare_popcnt, search_popcnt };
+			"popcnt", compare_popcnt, search_popcnt,
+			search_wide_popcnt };
 	if (n < max)
 		out[n++] = (struct pv_compare_kernel){
-			"generic", compare_generic, search_generic };
+			"generic", compare_generic, search_generic,
+			search_wide_generic };
 	return n;
 }
 
@@ -531,18 +693,18 @@ struct pv_compare_kernel pv_kernel_best(void)
 }
 
 static void search_exhaustive(const struct pv_probe *probe,
-			      const struct pv_packed *ref,
+			      const struct pv_packed *ref, int range,
 			      struct pv_match_result *res)
 {
-	struct candidate top = { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 };
+	struct candidate top = NO_CANDIDATE;
 
 	for (int pose = 0; pose < PV_POSES; pose++)
-		for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
-			for (int dx = -PV_MATCH_SHIFT_MAX; dx <= PV_MATCH_SHIFT_MAX; dx++) {
+		for (int dy = -range; dy <= range; dy++)
+			for (int dx = -range; dx <= range; dx++) {
 				struct candidate c = { pose, dx, dy, 0, { 0, 0 }, 0 };
 
 				try_candidates(probe, ref, probe->kernel.fn, &c, 1, 0,
-					       PV_GRID);
+					       PV_GRID, range > PV_MATCH_SHIFT_MAX);
 				if (c.cost < top.cost)
 					top = c;
 			}
@@ -551,10 +713,10 @@ static void search_exhaustive(const struct pv_probe *probe,
 
 /*
  * A probe pose: its code resampled by rotation and scale about the grid
- * centre, over the grid plus a PV_MATCH_SHIFT_MAX margin so that shifts
- * bring in cells from outside (invalid where the source is off-grid).
+ * centre, over the grid plus a PV_MATCH_WIDE_SHIFT_MAX margin so that
+ * shifts bring in cells from outside (invalid where the source is off-grid).
  */
-#define POSE_SPAN (PV_GRID + 2 * PV_MATCH_SHIFT_MAX)
+#define POSE_SPAN (PV_GRID + 2 * PV_MATCH_WIDE_SHIFT_MAX)
 
 struct pose_grid {
 	uint64_t code[PV_CODE_PLANES][POSE_SPAN];	/* bit u + MAX */
@@ -571,8 +733,8 @@ static void resample_pose(const struct pv_template *t, float rot_deg,
 	memset(g, 0, sizeof(*g));
 	for (int v = 0; v < POSE_SPAN; v++)
 		for (int u = 0; u < POSE_SPAN; u++) {
-			float x = (float)(u - PV_MATCH_SHIFT_MAX) - c;
-			float y = (float)(v - PV_MATCH_SHIFT_MAX) - c;
+			float x = (float)(u - PV_MATCH_WIDE_SHIFT_MAX) - c;
+			float y = (float)(v - PV_MATCH_WIDE_SHIFT_MAX) - c;
 			/* Inverse map: where this cell comes from. */
 			int sx = (int)lrintf(ca * x + sa * y + c);
 			int sy = (int)lrintf(-sa * x + ca * y + c);
@@ -593,10 +755,10 @@ static void resample_pose(const struct pv_template *t, float rot_deg,
 static void shift_variant(const struct pose_grid *g, int dx, int dy,
 			  struct pv_packed *out)
 {
-	int shift = PV_MATCH_SHIFT_MAX - dx;
+	int shift = PV_MATCH_WIDE_SHIFT_MAX - dx;
 
 	for (int i = 0; i < PV_GRID; i++) {
-		int v = pv_search_row(i) - dy + PV_MATCH_SHIFT_MAX;
+		int v = pv_search_row(i) - dy + PV_MATCH_WIDE_SHIFT_MAX;
 
 		for (int p = 0; p < PV_CODE_PLANES; p++)
 			out->row[i].w[p] = (uint32_t)(g->code[p][v] >> shift);
@@ -613,6 +775,7 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 	if (!probe)
 		return -ENOMEM;
 	probe->key_id = 0;
+	probe->unanchored = !!(t->flags & PV_TEMPLATE_UNANCHORED);
 	probe->kernel = pv_kernel_best();
 	fill_weights(probe->weight);
 	for (int pose = 0; pose < PV_POSES; pose++) {
@@ -621,14 +784,24 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 				     (pose / PV_ROT_STEPS - PV_SCALE_STEPS / 2);
 
 		resample_pose(t, rot, scale, &g);
-		for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
-			for (int dx = -PV_MATCH_SHIFT_MAX; dx <= PV_MATCH_SHIFT_MAX; dx++)
+		for (int dy = -PV_MATCH_WIDE_SHIFT_MAX; dy <= PV_MATCH_WIDE_SHIFT_MAX; dy++)
+			for (int dx = -PV_MATCH_WIDE_SHIFT_MAX; dx <= PV_MATCH_WIDE_SHIFT_MAX; dx++)
 				shift_variant(&g, dx, dy,
-					      &probe->variant[pv_variant_index(pose, dx, dy)]);
+					      &probe->wide[pv_wide_index(pose, dx, dy)]);
 	}
 	explicit_bzero(&g, sizeof(g));
+	pv_probe_copy_variants(probe);
 	*out = probe;
 	return 0;
+}
+
+void pv_probe_copy_variants(struct pv_probe *probe)
+{
+	for (int pose = 0; pose < PV_POSES; pose++)
+		for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
+			memcpy(&probe->variant[pv_variant_index(pose, -PV_MATCH_SHIFT_MAX, dy)],
+			       &probe->wide[pv_wide_index(pose, -PV_MATCH_SHIFT_MAX, dy)],
+			       PV_SHIFTS * sizeof(*probe->variant));
 }
 
 int pv_probe_new(const struct pv_template *t, struct pv_probe **out)
@@ -665,7 +838,10 @@ int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
 	if (ret)
 		return ret;
 	pv_pack_template(ref, &packed);
-	pv_probe_search(probe, &packed, PV_NO_PREFILTER, res);
+	if (probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED))
+		pv_probe_search_wide(probe, &packed, PV_NO_PREFILTER, res);
+	else
+		pv_probe_search(probe, &packed, PV_NO_PREFILTER, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }
@@ -680,7 +856,9 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
 	if (ret)
 		return ret;
 	pv_pack_template(ref, &packed);
-	search_exhaustive(probe, &packed, res);
+	search_exhaustive(probe, &packed,
+			  probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED) ?
+			  PV_MATCH_WIDE_SHIFT_MAX : PV_MATCH_SHIFT_MAX, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }

@@ -167,11 +167,12 @@ int pv_renew_probe_new(const struct pv_renew_key *key,
 	ret = pv_probe_build(t, &probe);
 	if (ret)
 		return ret;
-	for (int v = 0; v < PV_VARIANTS; v++)
+	for (int v = 0; v < PV_WIDE_VARIANTS; v++)
 		for (int i = 0; i < PV_GRID; i++)
 			transform_row(key, pv_search_row(i),
-				      probe->variant[v].row[i].w,
-				      probe->variant[v].row[i].w);
+				      probe->wide[v].row[i].w,
+				      probe->wide[v].row[i].w);
+	pv_probe_copy_variants(probe);
 	probe->key_id = key->key_id;
 	*out = probe;
 	return 0;

@@ -1208,6 +1208,7 @@ int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 		pv_hand_release(&hand);
 		return -ENOMEM;
 	}
+	roi->unanchored = src != GEOM_VALLEYS;
 	outside = sample_roi(img, &hand, &roi->geom, raw);
 	pv_quality_assess(img, &hand, &roi->geom, raw, &roi->quality);
 	*st = judge(&hand, &roi->geom, raw, outside, &roi->quality);

@@ -20,6 +20,7 @@
 #define OFF_KEY_ID	12
 #define OFF_GEOMETRY	16
 #define OFF_QUALITY	32
+#define OFF_HINTS	39	/* reserved in 1.0: 1.0 readers ignore it */
 #define OFF_CODE	40
 #define OFF_MASK	(OFF_CODE + PV_CODE_PLANES * PV_GRID * 4)
 #define OFF_RESERVED	(OFF_MASK + PV_GRID * 4)
@@ -113,7 +114,8 @@ int pv_template_serialize(const struct pv_template *t,
 	out[OFF_MAJOR] = PV_TEMPLATE_VERSION_MAJOR;
 	out[OFF_MINOR] = PV_TEMPLATE_VERSION_MINOR;
 	out[OFF_ALGORITHM] = t->algorithm;
-	out[OFF_FLAGS] = t->flags;
+	out[OFF_FLAGS] = t->flags & PV_TEMPLATE_PROTECTED;
+	out[OFF_HINTS] = !!(t->flags & PV_TEMPLATE_UNANCHORED);
 	put_u16(out + OFF_SIZE, PV_TEMPLATE_SIZE);
 	out[OFF_GRID] = PV_GRID;
 	out[OFF_PLANES] = PV_CODE_PLANES;
@@ -203,6 +205,8 @@ int pv_template_parse(const void *buf, size_t len, struct pv_template *out,
 	t.version_minor = b[OFF_MINOR];
 	t.algorithm = b[OFF_ALGORITHM];
 	t.flags = b[OFF_FLAGS];
+	if (b[OFF_HINTS] & 1)
+		t.flags |= PV_TEMPLATE_UNANCHORED;
 	t.key_id = get_u32(b + OFF_KEY_ID);
 	if (!!(t.flags & PV_TEMPLATE_PROTECTED) != (t.key_id != 0))
 		return parse_fail(out, reason,

@@ -5,7 +5,8 @@
  * Templates are stored packed for the popcount kernels (512 bytes each).
  * A search runs on several threads; each entry first gets the matcher's
  * coarse translation stage and only entries that pass a loose pre-filter
- * get the full coarse-to-fine search. Entries are biometric data: the
+ * get the full coarse-to-fine search (the wide one of match.h when the
+ * entry or the probe is unanchored). Entries are biometric data: the
  * gallery zeroes them when freed.
  */
 #ifndef PALMVEIN_GALLERY_H

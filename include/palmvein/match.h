@@ -13,6 +13,12 @@
  * 2-cell steps on a quarter of the rows, then rotation and scale there,
  * then +-1 cell coordinate descent on half the rows from the best two, and
  * the winner's score on all rows (docs/accuracy.md).
+ *
+ * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
+ * valleys to fix where the palm lies in it) the search is wider: translation
+ * +-8 cells, the coarse lattice at -3, 0 and +3 degrees, and the best two
+ * points of each rotation climbing to their optimum in translation, then
+ * rotation and scale. It costs about 8 times the normal search.
  */
 #ifndef PALMVEIN_MATCH_H
 #define PALMVEIN_MATCH_H
@@ -24,6 +30,7 @@ extern "C" {
 #endif
 
 #define PV_MATCH_SHIFT_MAX 4
+#define PV_MATCH_WIDE_SHIFT_MAX 8
 
 struct pv_probe;
 
@@ -59,7 +66,8 @@ void pv_probe_free(struct pv_probe *probe);
 int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
 		   struct pv_match_result *res);
 
-/* Same, trying every alignment (1215 of them): the reference for tests. */
+/* Same, trying every alignment (1215 of them; 4335 for the wide search of
+ * unanchored templates): the reference for tests. */
 int pv_probe_match_exhaustive(const struct pv_probe *probe,
 			      const struct pv_template *ref,
 			      struct pv_match_result *res);

@@ -54,6 +54,9 @@ struct pv_roi {
 	uint8_t valid[PV_ROI_SIZE * PV_ROI_SIZE];	/* 1 = usable (inside hand, not glare) */
 	struct pv_roi_geometry geom;
 	struct pv_quality quality;
+	/* 1: no finger valleys fixed position and angle (a palm-centre crop,
+	 * or closed fingers and the hand's axis); see PV_TEMPLATE_UNANCHORED */
+	uint8_t unanchored;
 };
 
 /*

@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define PV_TEMPLATE_VERSION_MAJOR 1
-#define PV_TEMPLATE_VERSION_MINOR 0
+#define PV_TEMPLATE_VERSION_MINOR 1
 
 /* Feature grid: PV_GRID x PV_GRID cells over the ROI. */
 #define PV_GRID 32
@@ -40,6 +40,10 @@ enum pv_algorithm {
 enum pv_template_flags {
 	/* Feature bits went through the keyed transform of renew.h. */
 	PV_TEMPLATE_PROTECTED = 1u << 0,
+	/* No finger valleys fixed the ROI (palm-centre crop, closed fingers):
+	 * the palm may sit anywhere in it, and the matcher searches wider.
+	 * Since 1.1; serialised in byte 39, which 1.0 readers ignore. */
+	PV_TEMPLATE_UNANCHORED = 1u << 1,
 };
 
 struct pv_template {

@@ -175,8 +175,8 @@ START_TEST(kernels_agree)
 END_TEST
 
 /*
- * Each kernel has its own copy of the search: all give the generic one's
- * result to the bit, for the same palm moved and for another palm with
+ * Each kernel has its own copy of each search (normal and wide): all give
+ * the generic one's result to the bit, for the same palm moved and for another palm with
  * holes in its mask, with and without the 1:N pre-filter.
  */
 START_TEST(searches_agree)
@@ -217,6 +217,15 @@ START_TEST(searches_agree)
 				kernels[k].search(p, &ref, prefilter, &got);
 				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
 					      "%s search, seed %u", kernels[k].name, seed);
+			}
+			/* and the wide search of unanchored templates */
+			memset(&want, 0, sizeof(want));
+			kernels[nkernels - 1].search_wide(p, &ref, prefilter, &want);
+			for (int k = 0; k < nkernels - 1; k++) {
+				memset(&got, 0, sizeof(got));
+				kernels[k].search_wide(p, &ref, prefilter, &got);
+				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
+					      "%s wide search, seed %u", kernels[k].name, seed);
 			}
 		}
 		pv_probe_free(p);

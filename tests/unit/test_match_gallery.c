@@ -58,6 +58,46 @@ START_TEST(finds_identity)
 }
 END_TEST
 
+/*
+ * The search range follows each entry's flag: a palm 7 cells off is found
+ * when its entry is unanchored (wide search), not when it is anchored.
+ */
+START_TEST(unanchored_entry_searched_wide)
+{
+	struct test_field f;
+	struct pv_template probe_t, far;
+	struct pv_probe *probe;
+	struct pv_candidate best[2];
+	const uint64_t want = GALLERY_SIZE;
+
+	test_field_random(&f, 7);	/* a palm not in build_gallery() */
+	test_template_from_field(&f, &probe_t, 0, 0, 0, 1);
+	test_template_from_field(&f, &far, 7, -6, 0, 1);
+	test_perturb(&far, 150, 1);
+	ck_assert_int_eq(pv_probe_new(&probe_t, &probe), 0);
+	for (int unanchored = 0; unanchored <= 1; unanchored++) {
+		struct pv_gallery *g = build_gallery(0);
+		struct pv_match_result r;
+
+		far.flags = unanchored ? PV_TEMPLATE_UNANCHORED : 0;
+		ck_assert_int_eq(pv_gallery_add(g, &far, want), 0);
+		ck_assert_int_eq(pv_gallery_identify(g, probe, 2, best, 2), 2);
+		ck_assert_int_eq(pv_probe_match(probe, &far, &r), 0);
+		if (unanchored) {
+			ck_assert_uint_eq(best[0].id, want);
+			ck_assert_float_eq(best[0].score, r.score);
+			ck_assert_float_gt(r.score, 0.9f);
+			ck_assert_int_eq(r.dx, 7);
+			ck_assert_int_eq(r.dy, -6);
+		} else {
+			ck_assert_float_lt(r.score, 0.1f);
+		}
+		pv_gallery_free(g);
+	}
+	pv_probe_free(probe);
+}
+END_TEST
+
 START_TEST(small_gallery_and_limits)
 {
 	struct pv_gallery *g;
@@ -97,6 +137,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, finds_identity);
+	tcase_add_test(tc, unanchored_entry_searched_wide);
 	tcase_add_test(tc, small_gallery_and_limits);
 	suite_add_tcase(s, tc);
 	return check_run(s);

@@ -45,6 +45,11 @@ START_TEST(same_key_same_scores)
 		pair(seed, &probe, &ref);
 		if (seed % 3 == 0)	/* impostor pairs as well */
 			pair(seed + 100, &ref, &prot);
+		/* and the wide search, from either side */
+		if (seed % 4 == 1)
+			probe.flags |= PV_TEMPLATE_UNANCHORED;
+		if (seed % 4 == 2)
+			ref.flags |= PV_TEMPLATE_UNANCHORED;
 		ck_assert_int_eq(pv_renew_protect(k, &ref, &prot), 0);
 		ck_assert(prot.flags & PV_TEMPLATE_PROTECTED);
 		ck_assert_uint_eq(prot.key_id, pv_renew_key_id(k));

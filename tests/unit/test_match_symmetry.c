@@ -57,14 +57,17 @@ static float score_of_pair(const struct pv_template *probe,
 	return r->score;
 }
 
-/* Same palm shifted by every amount in range, both orders, with noise. */
-START_TEST(symmetric_on_synthetic_pairs)
+/*
+ * Same palm shifted by every amount up to @range, both orders, with noise.
+ * @flags marks the first template (PV_TEMPLATE_UNANCHORED: the wide search).
+ */
+static void check_synthetic_symmetric(int range, uint8_t flags)
 {
 	int bad = 0, n = 0;
 
 	for (uint32_t seed = 1; seed <= 6; seed++)
-		for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
-			for (int dx = -PV_MATCH_SHIFT_MAX; dx <= PV_MATCH_SHIFT_MAX; dx++) {
+		for (int dy = -range; dy <= range; dy++)
+			for (int dx = -range; dx <= range; dx++) {
 				struct test_field f;
 				struct pv_template a, b;
 				struct pv_match_result ab, ba;
@@ -74,6 +77,7 @@ START_TEST(symmetric_on_synthetic_pairs)
 				test_template_from_field(&f, &b, (float)dx, (float)dy, 0, 1);
 				test_perturb(&a, 100, seed);
 				test_perturb(&b, 100, seed + 1000);
+				a.flags |= flags;
 				score_of_pair(&a, &b, &ab);
 				score_of_pair(&b, &a, &ba);
 				n++;
@@ -87,6 +91,18 @@ START_TEST(symmetric_on_synthetic_pairs)
 				}
 			}
 	ck_assert_msg(bad == 0, "%d of %d pairs asymmetric or misaligned", bad, n);
+}
+
+START_TEST(symmetric_on_synthetic_pairs)
+{
+	check_synthetic_symmetric(PV_MATCH_SHIFT_MAX, 0);
+}
+END_TEST
+
+/* Either template unanchored: the wide search, over its whole range. */
+START_TEST(symmetric_on_unanchored_pairs)
+{
+	check_synthetic_symmetric(PV_MATCH_WIDE_SHIFT_MAX, PV_TEMPLATE_UNANCHORED);
 }
 END_TEST
 
@@ -206,6 +222,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, symmetric_on_synthetic_pairs);
+	tcase_add_test(tc, symmetric_on_unanchored_pairs);
 	tcase_add_test(tc, symmetric_on_put);
 	tcase_add_test(tc, symmetric_on_polyu);
 	suite_add_tcase(s, tc);

@@ -53,7 +53,7 @@ START_TEST(plain_template_info)
 	text = info_text(&t);
 	ck_assert_str_eq(text,
 		"a.pvt:\n"
-		"  version      1.0\n"
+		"  version      1.1\n"
 		"  algorithm    1 (compcode6-32)\n"
 		"  key id       0 (plain)\n"
 		"  roi          centre 312.5,240.5  angle -12.0 deg  side 96.0 px\n"
@@ -73,6 +73,20 @@ START_TEST(protected_template_shows_key_id)
 	sample_template(&t, PV_TEMPLATE_PROTECTED, 0xdeadbeef, wire);
 	text = info_text(&t);
 	ck_assert_ptr_nonnull(strstr(text, "\n  key id       0xdeadbeef (protected)\n"));
+	free(text);
+}
+END_TEST
+
+/* A ROI placed without finger valleys says so: the matcher searches wider. */
+START_TEST(unanchored_template_says_so)
+{
+	uint8_t wire[PV_TEMPLATE_SIZE];
+	struct pv_template t;
+	char *text;
+
+	sample_template(&t, PV_TEMPLATE_UNANCHORED, 0, wire);
+	text = info_text(&t);
+	ck_assert_ptr_nonnull(strstr(text, " side 96.0 px  (no finger valleys)\n"));
 	free(text);
 }
 END_TEST
@@ -105,6 +119,7 @@ static Suite *info_suite(void)
 
 	tcase_add_test(tc, plain_template_info);
 	tcase_add_test(tc, protected_template_shows_key_id);
+	tcase_add_test(tc, unanchored_template_says_so);
 	tcase_add_test(tc, info_command_exit_status);
 	suite_add_tcase(s, tc);
 	return s;

@@ -129,6 +129,8 @@ START_TEST(roi_follows_rotation)
 			   0.06f * ref->geom.side_px);
 	ck_assert_float_lt(hypotf(roi->geom.cx - 384, roi->geom.cy - 330), 100);
 	ck_assert_uint_gt(roi->quality.score, 50);
+	/* finger valleys placed it: the matcher's normal search */
+	ck_assert_int_eq(roi->unanchored, 0);
 	free(px);
 	free(ref);
 	free(roi);
@@ -167,6 +169,7 @@ START_TEST(closed_fingers_use_principal_axis)
 	ck_assert_int_eq(extract(px, roi, &st), 0);
 	ck_assert_msg(angle_diff(roi->geom.angle_deg, -20) < 5,
 		      "closed hand at -20 gave %.1f", roi->geom.angle_deg);
+	ck_assert_int_eq(roi->unanchored, 1);
 	free(px);
 	free(roi);
 }
@@ -335,6 +338,7 @@ START_TEST(palm_crop_is_taken_whole)
 	ck_assert_float_lt(fabsf(roi->geom.angle_deg), 0.01f);
 	ck_assert_float_gt(roi->geom.side_px, 120);
 	ck_assert_float_lt(fabsf(roi->geom.cx - 63.5f), 2);
+	ck_assert_int_eq(roi->unanchored, 1);
 	free(roi);
 }
 END_TEST

@@ -150,6 +150,36 @@ START_TEST(newer_minor_accepted)
 }
 END_TEST
 
+/*
+ * PV_TEMPLATE_UNANCHORED (1.1) travels in byte 39, which 1.0 readers
+ * ignore, not in the flags byte, whose unknown bits they refuse.
+ */
+START_TEST(unanchored_flag)
+{
+	struct pv_template t, u;
+	uint8_t b[PV_TEMPLATE_SIZE];
+
+	sample_template(&t);
+	t.flags = PV_TEMPLATE_UNANCHORED;
+	ck_assert_int_eq(pv_template_serialize(&t, b), 0);
+	ck_assert_int_eq(b[5], 1);
+	ck_assert_int_eq(b[7], 0);
+	ck_assert_int_eq(b[39], 1);
+	ck_assert_int_eq(pv_template_parse(b, sizeof(b), &u, NULL), 0);
+	ck_assert_uint_eq(u.flags, PV_TEMPLATE_UNANCHORED);
+	/* A 1.0 template: anchored. */
+	b[5] = 0;
+	b[39] = 0;
+	reseal(b);
+	ck_assert_int_eq(pv_template_parse(b, sizeof(b), &u, NULL), 0);
+	ck_assert_uint_eq(u.flags, 0);
+	/* The flag bit itself is no wire flag. */
+	b[7] = PV_TEMPLATE_UNANCHORED;
+	reseal(b);
+	expect_reject(b, sizeof(b), -ERANGE);
+}
+END_TEST
+
 START_TEST(every_truncation)
 {
 	struct pv_template t;
@@ -282,6 +312,7 @@ int main(void)
 	tcase_add_test(tc, wrong_magic);
 	tcase_add_test(tc, wrong_version);
 	tcase_add_test(tc, newer_minor_accepted);
+	tcase_add_test(tc, unanchored_flag);
 	tcase_add_test(tc, every_truncation);
 	tcase_add_test(tc, trailing_bytes);
 	tcase_add_test(tc, wrong_size_field);

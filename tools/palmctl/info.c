@@ -24,8 +24,9 @@ void palmctl_print_info(FILE *out, const char *path, const struct pv_template *t
 		fprintf(out, "  key id       0x%08x (protected)\n", (unsigned int)t->key_id);
 	else
 		fprintf(out, "  key id       0 (plain)\n");
-	fprintf(out, "  roi          centre %.1f,%.1f  angle %.1f deg  side %.1f px\n",
-		g->cx, g->cy, g->angle_deg, g->side_px);
+	fprintf(out, "  roi          centre %.1f,%.1f  angle %.1f deg  side %.1f px%s\n",
+		g->cx, g->cy, g->angle_deg, g->side_px,
+		t->flags & PV_TEMPLATE_UNANCHORED ? "  (no finger valleys)" : "");
 	fprintf(out, "  quality      score %u  presence %.2f  palm size %.2f  "
 		"centring %.2f\n", q->score, q->presence, q->palm_size, q->centring);
 	fprintf(out, "               exposure %.2f  sharpness %.2f  motion %.2f\n",
