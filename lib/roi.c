@@ -720,6 +720,49 @@ out:
 enum geometry_source { GEOM_VALLEYS, GEOM_AXIS, GEOM_CROP, GEOM_NONE };
 
 /*
+ * No valleys on any mask of a lit background: where the cubic falls short
+ * of a window's glow the room light joins the mask. Tries the two-sided
+ * mask once more on the locally refined model, and keeps it when it shows
+ * the valleys or when the cubic's mask was a blob the size of a palm-centre
+ * crop (*big_blob is then redone); else the cubic comes back, because the
+ * refined model can lose dim fingers as well and the hand's axis then
+ * turned round more often (docs/accuracy.md). *in_place says which mask
+ * is in place afterwards (PV_SEG_MODES: none of the modes' own). Returns 0
+ * or -ENOMEM.
+ */
+static int retry_lit(const struct pv_image *img, struct pv_hand *hand,
+		     struct valley_line *line, bool *found, bool *big_blob,
+		     enum pv_seg_mode *in_place)
+{
+	const size_t n = (size_t)hand->w * hand->h;
+	float *cubic = malloc(n * sizeof(*cubic));
+	int err;
+
+	if (!cubic)
+		return -ENOMEM;
+	memcpy(cubic, hand->bg, n * sizeof(*cubic));
+	err = pv_hand_refine_background(hand);
+	if (!err)
+		err = pv_hand_mask(hand, PV_SEG_TWO_SIDED);
+	*in_place = err ? PV_SEG_MODES : PV_SEG_TWO_SIDED;
+	if (!err)
+		err = find_valley_line(img, hand, line, found);
+	else if (err == -ENOENT)
+		err = 0;
+	if (!err && !*found) {
+		if (*big_blob) {
+			*big_blob = hand->area * 5 > n * 2;
+		} else {
+			memcpy(hand->bg, cubic, n * sizeof(*cubic));
+			*in_place = PV_SEG_MODES;
+		}
+	}
+	explicit_bzero(cubic, n * sizeof(*cubic));
+	free(cubic);
+	return err;
+}
+
+/*
  * Palm-centre crops: the square around the mask's centroid (stable, unlike
  * the distance maximum, which wanders along the plateau of an oblong
  * blob), as large as stays on the palm, axis-aligned.
@@ -796,7 +839,7 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	struct valley_line line = { 0 }, slots = { 0 };
 	uint32_t largest_area = hand->area;
 	/* No valleys on a blob filling 40 % of the frame: a palm-centre crop. */
-	const bool big_blob = hand->area * 5 > n * 2;
+	bool big_blob = hand->area * 5 > n * 2;
 	float fx, fy, cx, cy, r;
 	bool found = false;
 	int err, next = 0;
@@ -842,6 +885,11 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 			largest_area = hand->area;
 			largest = order[next];
 		}
+	}
+	if (!found && hand->bg_lit) {
+		err = retry_lit(img, hand, &line, &found, &big_blob, &in_place);
+		if (err)
+			return err;
 	}
 	if (!found) {
 		/* a lit background: the masks other than two-sided take in

@@ -66,6 +66,14 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand);
  * differ from the modes before it.
  */
 int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode);
+
+/*
+ * Moves the background model of a lit background towards the room light
+ * around each pixel, where the cubic falls short of a window's glow; the
+ * mask is left to redo with pv_hand_mask(). Returns 0 or -ENOMEM.
+ */
+int pv_hand_refine_background(struct pv_hand *hand);
+
 void pv_hand_release(struct pv_hand *hand);
 
 /*

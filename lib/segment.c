@@ -861,6 +861,87 @@ static int fit_background(struct pv_hand *hand, uint8_t *keep)
 	return 0;
 }
 
+/*
+ * Local correction of the room-light model (pv_hand_refine_background()):
+ * the box radius in working pixels, the rounds, and the weight of the cubic
+ * against the background pixels of a box, as a fraction of its pixels.
+ */
+#define BG_LOCAL_RADIUS 16
+#define BG_LOCAL_ROUNDS 8
+#define BG_LOCAL_PRIOR 0.03f
+
+/*
+ * A cubic follows a window's glow only broadly: where it falls short, the
+ * glow stands out from it as hand, and the mask spills into the room light
+ * (a blob the size of a palm-centre crop, or an inscribed circle moved off
+ * the palm). Each round moves the model by the mean residual of the pixels
+ * near it in a box around each pixel, then takes the pixels near the moved
+ * model as background again, so that the model follows the glow a little
+ * further; the palm, far above or below the room light, never joins in.
+ * Uses hand->mask as scratch. Returns 0 or -ENOMEM.
+ */
+int pv_hand_refine_background(struct pv_hand *hand)
+{
+	const uint32_t w = hand->w, h = hand->h, r = BG_LOCAL_RADIUS;
+	const size_t n = (size_t)w * h, stride = (size_t)w + 1;
+	const size_t ii_len = 2 * stride * (h + 1);
+	const float tol = 3.0f * hand->bg_noise + 2.0f;
+	const float prior = BG_LOCAL_PRIOR * (float)((2 * r + 1) * (2 * r + 1));
+	/* integral images of the residual (in 1/16 levels: a frame of them
+	 * fits 32 bits) and of the count of pixels near the model */
+	int32_t *sum = malloc(ii_len * sizeof(*sum)), *cnt;
+	float *cubic = malloc(n * sizeof(*cubic));
+
+	if (!sum || !cubic) {
+		free(sum);
+		free(cubic);
+		return -ENOMEM;
+	}
+	cnt = sum + stride * (h + 1);
+	memcpy(cubic, hand->bg, n * sizeof(*cubic));
+	memset(sum, 0, stride * sizeof(*sum));
+	memset(cnt, 0, stride * sizeof(*cnt));
+	for (int round = 0; round < BG_LOCAL_ROUNDS; round++) {
+		mark_near_model(hand, hand->mask, tol);
+		for (uint32_t y = 0; y < h; y++) {
+			const int32_t *above = sum + y * stride, *above_n = cnt + y * stride;
+			int32_t *row = sum + (y + 1) * stride, *row_n = cnt + (y + 1) * stride;
+			int32_t rs = 0, rc = 0;
+
+			row[0] = row_n[0] = 0;
+			for (uint32_t x = 0; x < w; x++) {
+				size_t i = (size_t)y * w + x;
+				int32_t near = hand->mask[i];
+
+				rs += near * (int32_t)(16.0f * ((float)hand->grey[i] - cubic[i]));
+				rc += near;
+				row[x + 1] = above[x + 1] + rs;
+				row_n[x + 1] = above_n[x + 1] + rc;
+			}
+		}
+		for (uint32_t y = 0; y < h; y++) {
+			size_t y0 = (y > r ? y - r : 0) * stride;
+			size_t y1 = (y + r + 1 < h ? y + r + 1 : h) * stride;
+
+			for (uint32_t x = 0; x < w; x++) {
+				uint32_t x0 = x > r ? x - r : 0;
+				uint32_t x1 = x + r + 1 < w ? x + r + 1 : w;
+				int32_t s = sum[y1 + x1] - sum[y0 + x1] - sum[y1 + x0] + sum[y0 + x0];
+				int32_t c = cnt[y1 + x1] - cnt[y0 + x1] - cnt[y1 + x0] + cnt[y0 + x0];
+
+				/* few background pixels in the box: the cubic */
+				hand->bg[(size_t)y * w + x] = cubic[(size_t)y * w + x] +
+							      (float)s / (16.0f * ((float)c + prior));
+			}
+		}
+	}
+	explicit_bzero(sum, ii_len * sizeof(*sum));
+	explicit_bzero(cubic, n * sizeof(*cubic));
+	free(sum);
+	free(cubic);
+	return 0;
+}
+
 /* How far from the background model a hand pixel lies at least, before the
  * part that grows with the background's level (threshold_mask()). */
 static float mask_margin(const struct pv_hand *hand)

@@ -324,9 +324,12 @@ static const struct {
  * fingers). */
 #define MAX_CENTRE_SIDES 0.3f
 
-START_TEST(roi_on_palm_when_fingers_leave_top)
+/* The ROI of presentation @pres of @identity (KIOSK_SET_SEED, full nuisance)
+ * in a frame of @width x @height is on the palm and points up the hand. */
+static void assert_roi_on_palm(uint32_t width, uint32_t height, uint32_t identity,
+			       unsigned int pres)
 {
-	const struct pv_optics optics = { 1280, 800, 2, { 850, 940 } };
+	const struct pv_optics optics = { width, height, 2, { 850, 940 } };
 	const size_t size = (size_t)optics.width * optics.height;
 	uint8_t *frame = malloc(size);
 	struct pv_roi *roi = malloc(sizeof(*roi));
@@ -340,8 +343,7 @@ START_TEST(roi_on_palm_when_fingers_leave_top)
 
 	ck_assert_ptr_nonnull(frame);
 	ck_assert_ptr_nonnull(roi);
-	pv_presentation_draw(KIOSK_SET_SEED, fingers_off_top[_i].identity,
-			     fingers_off_top[_i].pres, 1.0f, &desc, &exp);
+	pv_presentation_draw(KIOSK_SET_SEED, identity, pres, 1.0f, &desc, &exp);
 	scene = pv_scene_render(&desc, &optics);
 	ck_assert_ptr_nonnull(scene);
 	ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, size), 0);
@@ -349,18 +351,46 @@ START_TEST(roi_on_palm_when_fingers_leave_top)
 	ck_assert_int_eq(pv_image_wrap(&img, optics.width, optics.height, optics.width, 8,
 				       frame), 0);
 	ck_assert_msg(pv_roi_extract(&img, roi, &status) == 0, "%04u_%02u: no ROI: %s",
-		      desc.identity, fingers_off_top[_i].pres, pv_roi_status_str(status));
+		      desc.identity, pres, pv_roi_status_str(status));
 	err = angle_error(roi->geom.angle_deg, desc.pose.rotation_deg);
 	ck_assert_msg(err <= MAX_ANGLE_ERROR_DEG, "%04u_%02u: ROI at %.1f degrees, hand at %.1f",
-		      desc.identity, fingers_off_top[_i].pres, (double)roi->geom.angle_deg,
+		      desc.identity, pres, (double)roi->geom.angle_deg,
 		      (double)desc.pose.rotation_deg);
 	roi_on_hand(&desc, &optics, &roi->geom, &h);
 	ck_assert_msg(hypotf(h.u, h.v) <= MAX_CENTRE_SIDES * h.side_mm,
 		      "%04u_%02u: ROI centre %.1f mm from the palm centre, side %.1f mm",
-		      desc.identity, fingers_off_top[_i].pres, (double)hypotf(h.u, h.v),
+		      desc.identity, pres, (double)hypotf(h.u, h.v),
 		      (double)h.side_mm);
 	free(roi);
 	free(frame);
+}
+
+START_TEST(roi_on_palm_when_fingers_leave_top)
+{
+	assert_roi_on_palm(1280, 800, fingers_off_top[_i].identity, fingers_off_top[_i].pres);
+}
+END_TEST
+
+/*
+ * Presentations of `pv-render-set --size 768x576` (seed 1, full nuisance)
+ * under room light (ambient 0.10-0.13) where the cubic background model
+ * fell short of the window's glow: the lit background joined the mask, no
+ * valleys were found and the blob, 40 % of the frame, was taken for a
+ * palm-centre crop (axis-aligned: 13-29 degrees off the hand, or 0.32
+ * sides off the palm centre). With the model refined locally the valleys
+ * show.
+ */
+static const struct {
+	uint32_t identity;
+	unsigned int pres;
+} glow_taken_as_hand[] = {
+	{ 30, 1 }, { 32, 3 }, { 34, 3 }, { 37, 4 }, { 83, 3 }, { 96, 5 },
+};
+
+START_TEST(roi_on_palm_when_glow_joins_mask)
+{
+	assert_roi_on_palm(768, 576, glow_taken_as_hand[_i].identity,
+			   glow_taken_as_hand[_i].pres);
 }
 END_TEST
 
@@ -377,6 +407,8 @@ int main(void)
 	tcase_add_test(tc, roi_mostly_same_on_kiosk_hands);
 	tcase_add_loop_test(tc, roi_on_palm_when_fingers_leave_top, 0,
 			    (int)(sizeof(fingers_off_top) / sizeof(fingers_off_top[0])));
+	tcase_add_loop_test(tc, roi_on_palm_when_glow_joins_mask, 0,
+			    (int)(sizeof(glow_taken_as_hand) / sizeof(glow_taken_as_hand[0])));
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
