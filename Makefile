@@ -28,7 +28,7 @@ ALL_TARGETS :=
 UNIT_TESTS  :=
 CLEAN_FILES :=
 
-.PHONY: all deps check check-unit check-asan check-fuzz check-vm demo clean
+.PHONY: all deps check check-unit check-asan check-cross check-fuzz check-vm demo clean
 all: build-all
 
 $(BUILD)/obj/%.o: %.c
@@ -51,6 +51,7 @@ check-asan:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) check-cross
 	$(MAKE) check-unit
 	$(MAKE) check-asan
 	$(MAKE) check-fuzz

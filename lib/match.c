@@ -12,7 +12,9 @@
  * each in turn.
  */
 #include <errno.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#endif
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -92,6 +94,9 @@ compare_rows(const struct pv_row *a, const struct pv_row *b, int rows)
 	return t;
 }
 
+/* The x86 kernels; elsewhere the generic one, whose __builtin_popcountll
+ * is the native popcount (CNT on arm64). */
+#if defined(__x86_64__) || defined(__i386__)
 /*
  * Four rows per 512-bit vector. In each 128-bit lane the overlap mask
  * (~probe mask & reference mask) is broadcast over the lane and masks the
@@ -209,6 +214,8 @@ scan_avx2_rows(const struct pv_row *a, ptrdiff_t stride, const struct pv_row *b,
 	if (k < n)
 		out[k] = compare_avx2_rows(a + k * stride, b, rows);
 }
+
+#endif
 
 _Static_assert(PV_GRID == 4 * PV_COARSE_ROWS && PV_GRID == 2 * PV_HALF_ROWS,
 	       "coarse rows are a quarter, half rows a half");
@@ -648,16 +655,19 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 		search_wide(probe, ref, prefilter, res, rows, scan);		\
 	}
 
+#if defined(__x86_64__) || defined(__i386__)
 KERNEL(avx512, __attribute__((target("avx512f,avx512vpopcntdq"))),
        compare_avx512_rows, NULL)
 KERNEL(avx2, __attribute__((target("avx2"))), compare_avx2_rows, scan_avx2_rows)
 KERNEL(popcnt, __attribute__((target("popcnt"))), compare_rows, NULL)
+#endif
 KERNEL(generic, , compare_rows, NULL)
 
 int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 {
 	int n = 0;
 
+#if defined(__x86_64__) || defined(__i386__)
 	__builtin_cpu_init();
 	if (n < max && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512vpopcntdq"))
@@ -672,6 +682,7 @@ int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 		out[n++] = (struct pv_compare_kernel){
 			"popcnt", compare_popcnt, search_popcnt,
 			search_wide_popcnt };
+#endif
 	if (n < max)
 		out[n++] = (struct pv_compare_kernel){
 			"generic", compare_generic, search_generic,

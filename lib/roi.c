@@ -9,13 +9,19 @@
  * hand's principal axis. The square is then sampled from the full-resolution
  * image with bilinear interpolation and enhanced. See docs/roi.md.
  */
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "roi_internal.h"
+
+/* Generic vectors: SSE2 on x86-64, NEON on arm64, from one source. */
+typedef float f32x4 __attribute__((vector_size(16)));
+typedef int32_t i32x4 __attribute__((vector_size(16)));
 
 /* ROI placement in units of the inscribed radius R (docs/roi.md): the
  * centre lies this far from the inscribed circle's centre towards the
@@ -991,65 +997,65 @@ static float sample_bilinear(const struct pv_image *img, float x, float y)
 		(v10 * (1 - ax) + v11 * ax) * ay) * inv;
 }
 
-/* Four lanes of pixel values as floats. */
-static __m128 tap(const int32_t v[4])
+/* Whether every lane of comparison result @m is true (-1). Generic vectors
+ * have no sign-mask extraction: on x86 it is one instruction. */
+static bool all_lanes(i32x4 m)
 {
-	return _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)v));
+#if defined(__SSE2__)
+	return _mm_movemask_ps((__m128)m) == 0xf;
+#else
+	return m[0] & m[1] & m[2] & m[3];
+#endif
 }
 
 /*
  * The sub x sub sample means of four ROI pixels centred at (@x[k], @y[k]),
- * side by side in SSE lanes (part of x86-64): each lane adds its samples
- * in the order sample_roi() does, so the means are the same. Returns false,
- * with nothing written, unless every sample lies inside an 8-bit frame.
+ * side by side in generic vector lanes: each lane adds its samples in the
+ * order sample_roi() does, so the means are the same. Returns false, with
+ * nothing written, unless every sample lies inside an 8-bit frame.
  */
 static bool sample4(const struct pv_image *img, const float x[4], const float y[4],
 		    int sub, const float off_x[2][4], const float off_y[2][4],
 		    float inv_max, float mean[4])
 {
-	const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
-	const __m128 lim_x = _mm_set1_ps((float)(img->width - 1));
-	const __m128 lim_y = _mm_set1_ps((float)(img->height - 1));
-	const __m128 cx = _mm_loadu_ps(x), cy = _mm_loadu_ps(y);
+	const float lim_x = (float)(img->width - 1), lim_y = (float)(img->height - 1);
 	const uint8_t *data = img->data;
-	__m128 sum = zero;
+	f32x4 cx, cy, sum = { 0 };
 
 	if (img->bits != 8)
 		return false;
+	memcpy(&cx, x, sizeof(cx));
+	memcpy(&cy, y, sizeof(cy));
 	for (int sj = 0; sj < sub; sj++)
 		for (int si = 0; si < sub; si++) {
-			__m128 sx = _mm_add_ps(_mm_add_ps(cx, _mm_set1_ps(off_x[0][si])),
-					       _mm_set1_ps(off_x[1][sj]));
-			__m128 sy = _mm_add_ps(_mm_add_ps(cy, _mm_set1_ps(off_y[0][si])),
-					       _mm_set1_ps(off_y[1][sj]));
-			__m128 in = _mm_and_ps(_mm_and_ps(_mm_cmpge_ps(sx, zero), _mm_cmpge_ps(sy, zero)),
-					       _mm_and_ps(_mm_cmplt_ps(sx, lim_x), _mm_cmplt_ps(sy, lim_y)));
-			__m128i ix = _mm_cvttps_epi32(sx), iy = _mm_cvttps_epi32(sy);
-			__m128 ax = _mm_sub_ps(sx, _mm_cvtepi32_ps(ix));
-			__m128 ay = _mm_sub_ps(sy, _mm_cvtepi32_ps(iy));
-			int32_t px[4], py[4], v[4][4];
+			f32x4 sx = cx + off_x[0][si] + off_x[1][sj];
+			f32x4 sy = cy + off_y[0][si] + off_y[1][sj];
+			i32x4 ix, iy, v[4];
+			f32x4 ax, ay, top, bottom;
 
-			if (_mm_movemask_ps(in) != 0xf)
+			/* checked before converting: out of range is undefined */
+			if (!all_lanes((sx >= 0) & (sy >= 0) & (sx < lim_x) & (sy < lim_y)))
 				return false;
-			_mm_storeu_si128((__m128i *)px, ix);
-			_mm_storeu_si128((__m128i *)py, iy);
+			ix = __builtin_convertvector(sx, i32x4);
+			iy = __builtin_convertvector(sy, i32x4);
+			ax = sx - __builtin_convertvector(ix, f32x4);
+			ay = sy - __builtin_convertvector(iy, f32x4);
 			for (int k = 0; k < 4; k++) {
-				const uint8_t *r0 = data + (size_t)py[k] * img->stride + px[k];
+				const uint8_t *r0 = data + (size_t)iy[k] * img->stride + ix[k];
 
 				v[0][k] = r0[0];
 				v[1][k] = r0[1];
 				v[2][k] = r0[img->stride];
 				v[3][k] = r0[img->stride + 1];
 			}
-			__m128 bx = _mm_sub_ps(one, ax), by = _mm_sub_ps(one, ay);
-			__m128 top = _mm_add_ps(_mm_mul_ps(tap(v[0]), bx), _mm_mul_ps(tap(v[1]), ax));
-			__m128 bottom = _mm_add_ps(_mm_mul_ps(tap(v[2]), bx), _mm_mul_ps(tap(v[3]), ax));
-
-			sum = _mm_add_ps(sum, _mm_mul_ps(_mm_add_ps(_mm_mul_ps(top, by),
-								    _mm_mul_ps(bottom, ay)),
-							 _mm_set1_ps(inv_max)));
+			top = __builtin_convertvector(v[0], f32x4) * (1 - ax) +
+			      __builtin_convertvector(v[1], f32x4) * ax;
+			bottom = __builtin_convertvector(v[2], f32x4) * (1 - ax) +
+				 __builtin_convertvector(v[3], f32x4) * ax;
+			sum += (top * (1 - ay) + bottom * ay) * inv_max;
 		}
-	_mm_storeu_ps(mean, _mm_div_ps(sum, _mm_set1_ps((float)(sub * sub))));
+	sum /= (float)(sub * sub);
+	memcpy(mean, &sum, sizeof(sum));
 	return true;
 }
 

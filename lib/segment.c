@@ -7,7 +7,9 @@
  * transform whose maximum is the centre and radius of the palm's inscribed
  * circle.
  */
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -16,28 +18,55 @@
 
 #include "roi_internal.h"
 
+/* Generic vectors: SSE2 on x86-64, NEON on arm64, from one source. */
+typedef float f32x4 __attribute__((vector_size(16)));
+typedef int32_t i32x4 __attribute__((vector_size(16)));
+typedef uint8_t u8x4 __attribute__((vector_size(4)));
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+typedef uint16_t u16x4 __attribute__((vector_size(8)));
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+typedef uint16_t u16x16 __attribute__((vector_size(32)));
+
+/* Four bytes to 32-bit lanes, in the steps GCC 12 keeps in vector
+ * registers (one conversion goes through scalars); -1 lanes are unused. */
+static inline i32x4 widen_u8x4(u8x4 v)
+{
+	u8x16 b = __builtin_shufflevector(v, v, 0, 1, 2, 3, -1, -1, -1, -1,
+					  -1, -1, -1, -1, -1, -1, -1, -1);
+	u16x8 h = __builtin_convertvector(__builtin_shufflevector(b, b, 0, 1, 2, 3,
+								  4, 5, 6, 7), u16x8);
+
+	return __builtin_convertvector(__builtin_shufflevector(h, h, 0, 1, 2, 3), i32x4);
+}
+
+/* Lanes of 0 or 1 back to bytes, likewise in steps. */
+static inline u8x4 narrow_u8x4(i32x4 v)
+{
+	return __builtin_convertvector(__builtin_convertvector(v, u16x4), u8x4);
+}
+
 /*
  * Adds 8-bit @row to 16-bit column sums @sum and to counts @nsat of samples
- * at or above @sat, 16 columns at a time (SSE2 is part of x86-64). Exact
- * for up to 255 rows.
+ * at or above @sat, 16 columns at a time in generic vectors (SSE2 on x86-64,
+ * NEON on arm64). Exact for up to 255 rows.
  */
 static void add_row8(uint16_t *sum, uint8_t *nsat, const uint8_t *row,
 		     uint32_t n, uint8_t sat)
 {
-	const __m128i zero = _mm_setzero_si128(), level = _mm_set1_epi8((char)sat);
 	uint32_t x = 0;
 
 	for (; x + 16 <= n; x += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(row + x));
-		__m128i s0 = _mm_loadu_si128((const __m128i *)(sum + x));
-		__m128i s1 = _mm_loadu_si128((const __m128i *)(sum + x + 8));
-		__m128i c = _mm_loadu_si128((const __m128i *)(nsat + x));
+		u8x16 v, c;
+		u16x16 s;
 
-		_mm_storeu_si128((__m128i *)(sum + x), _mm_add_epi16(s0, _mm_unpacklo_epi8(v, zero)));
-		_mm_storeu_si128((__m128i *)(sum + x + 8), _mm_add_epi16(s1, _mm_unpackhi_epi8(v, zero)));
-		/* v >= sat where max(v, sat) == v: the compare gives -1 there */
-		_mm_storeu_si128((__m128i *)(nsat + x),
-				 _mm_sub_epi8(c, _mm_cmpeq_epi8(_mm_max_epu8(v, level), v)));
+		memcpy(&v, row + x, sizeof(v));
+		memcpy(&s, sum + x, sizeof(s));
+		memcpy(&c, nsat + x, sizeof(c));
+		s += __builtin_convertvector(v, u16x16);
+		/* the compare gives -1 in lanes at or above sat */
+		c -= (u8x16)(v >= sat);
+		memcpy(sum + x, &s, sizeof(s));
+		memcpy(nsat + x, &c, sizeof(c));
 	}
 	for (; x < n; x++) {
 		sum[x] += row[x];
@@ -417,15 +446,18 @@ static bool edt_row(const int32_t *g, int32_t *d, int n, int32_t *v,
 	return true;
 }
 
-/* Square roots of @n squared distances, four at a time: the correctly
- * rounded results of sqrtf(), without its errno check in the way. */
+/* Square roots of @n squared distances: the correctly rounded results of
+ * sqrtf(), four at a time on x86 without its errno check in the way. Generic
+ * vectors have no square root (GCC 12), hence the intrinsic. */
 static void sqrt_row(const int32_t *d, float *out, uint32_t n)
 {
 	uint32_t x = 0;
 
+#if defined(__SSE2__)
 	for (; x + 4 <= n; x += 4)
 		_mm_storeu_ps(out + x, _mm_sqrt_ps(_mm_cvtepi32_ps(
 			_mm_loadu_si128((const __m128i *)(d + x)))));
+#endif
 	for (; x < n; x++)
 		out[x] = sqrtf((float)d[x]);
 }
@@ -626,9 +658,12 @@ static bool solve(double a[10][10], double b[10], int n)
  * whole symmetric matrix is summed, not half of it: products commute
  * exactly, so the sums are the same, in a loop the compiler vectorises;
  * rows padded to 12 (with zero terms) fill 4-wide vectors. Built for AVX2
- * as well, chosen at run time.
+ * as well on x86, chosen at run time.
  */
-__attribute__((target_clones("avx2", "default"))) static void
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
 add_to_fit(double m[10][12], double r[10], double u, double v, double grey)
 {
 	double t[12] = { 0 };
@@ -694,31 +729,26 @@ static bool near_model(const struct pv_hand *hand, size_t i, float tol)
 }
 
 /* near_model() for every pixel of the frame into @keep, four at a time
- * (SSE2 is part of x86-64): the same operations, in lanes. */
+ * in generic vectors: the same operations, in lanes. */
 static void mark_near_model(const struct pv_hand *hand, uint8_t *keep, float tol)
 {
 	const size_t n = (size_t)hand->w * hand->h;
-	const __m128 vtol = _mm_set1_ps(tol), slack = _mm_set1_ps(BG_MODEL_ERROR);
-	const __m128 zero = _mm_setzero_ps();
-	const __m128 magnitude = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
 	size_t i = 0;
 
 	for (; i + 4 <= n; i += 4) {
-		uint32_t grey;
-		__m128i g;
-		__m128 level, diff, limit;
-		int near;
+		u8x4 grey, glare, out;
+		f32x4 level, diff;
+		i32x4 near;
 
 		memcpy(&grey, hand->grey + i, sizeof(grey));
-		g = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)grey), _mm_setzero_si128());
-		g = _mm_unpacklo_epi16(g, _mm_setzero_si128());
-		level = _mm_loadu_ps(hand->bg + i);
-		diff = _mm_and_ps(_mm_sub_ps(_mm_cvtepi32_ps(g), level), magnitude);
-		/* max(level, 0) is 0 for -0 and NaN, as level > 0 ? level : 0 */
-		limit = _mm_add_ps(vtol, _mm_mul_ps(slack, _mm_max_ps(level, zero)));
-		near = _mm_movemask_ps(_mm_cmple_ps(diff, limit));
-		for (int k = 0; k < 4; k++)
-			keep[i + k] = (near >> k & 1) && !hand->glare[i + k];
+		memcpy(&glare, hand->glare + i, sizeof(glare));
+		memcpy(&level, hand->bg + i, sizeof(level));
+		diff = __builtin_convertvector(widen_u8x4(grey), f32x4) - level;
+		diff = (f32x4)((i32x4)diff & 0x7fffffff);
+		/* level & (level > 0) is 0 for -0 and NaN, as level > 0 ? level : 0 */
+		near = diff <= tol + BG_MODEL_ERROR * (f32x4)((i32x4)level & (level > 0));
+		out = narrow_u8x4(near & 1) & (glare == 0);
+		memcpy(keep + i, &out, sizeof(out));
 	}
 	for (; i < n; i++)
 		keep[i] = near_model(hand, i, tol);

@@ -40,6 +40,9 @@ PACKAGES=(
 	kmod
 	imagemagick
 	shellcheck
+	# make check-cross: libpalmvein compiled for arm64 kiosks
+	gcc-aarch64-linux-gnu
+	libc6-dev-arm64-cross
 	# headers of the 6.1 test kernel (bookworm / bookworm-security)
 	linux-headers-amd64
 )
