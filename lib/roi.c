@@ -555,13 +555,23 @@ static double arm_side(const struct pv_hand *hand, double ex, double ey)
 #define AXIS_MIN_THICKNESS 0.5f
 
 /*
+ * One end's chords below CHORD_LOST of the other's: that end is all but
+ * gone from the mask, and under room light it is the fingers that go (dim,
+ * thin, far from the LEDs), not the arm. On the renderer's sets all 13
+ * such hands had been turned round; where both ends show, the smaller
+ * side was at least 0.28 of the larger (docs/roi.md).
+ */
+#define CHORD_LOST 0.25
+
+/*
  * Closed fingers: the principal axis of the hand, pointing to the fingers.
  * Which end that is comes from the finger gaps found on the mask (@side),
  * when they say; else from where the mask runs out of the frame, when only
  * one end does (fingertips are cut off as often as the arm, so both ends
  * doing so says nothing); else from the chords 1.4 to 1.8 radii from the
  * palm centre: closed fingers are about as wide as the palm, the wrist is
- * narrower. Returns false for a blob with no clear axis.
+ * narrower, unless one end is all but gone (CHORD_LOST). Returns false for
+ * a blob with no clear axis.
  */
 static bool principal_axis(const struct pv_hand *hand, const struct valley_line *side,
 			   float *fx, float *fy)
@@ -611,6 +621,8 @@ static bool principal_axis(const struct pv_hand *hand, const struct valley_line 
 			width_neg += chord_width(hand, ex, ey, -along);
 		}
 		vote = (double)width_pos - (double)width_neg;
+		if (fmin(width_pos, width_neg) < CHORD_LOST * fmax(width_pos, width_neg))
+			vote = -vote;
 	}
 	if (vote < 0) {
 		ex = -ex;
