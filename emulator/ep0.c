@@ -5,6 +5,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -173,6 +174,7 @@ void *emu_ep0_main(void *arg)
 {
 	struct usb_functionfs_event events[EP0_EVENTS_PER_READ];
 	struct emu *emu = arg;
+	struct pollfd ready = { .fd = emu->ep0, .events = POLLIN };
 	size_t i, count;
 	ssize_t n;
 
@@ -183,6 +185,19 @@ void *emu_ep0_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&emu->lock);
+		/*
+		 * Sleep in poll(), not in read(): a blocking read of ep0 holds
+		 * FunctionFS's mutex while it waits for an event, and an unbind
+		 * on the UDC side queues UNBIND and then takes that mutex. A
+		 * read that came back for more after UNBIND would hold it
+		 * against the unbind for good (a hung write to the UDC file).
+		 */
+		if (poll(&ready, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			emu_info(&emu->log, "ep0 poll failed: %s", strerror(errno));
+			break;
+		}
 		n = read(emu->ep0, events, sizeof(events));
 		if (n < 0) {
 			/*

@@ -46,6 +46,27 @@ rebind_gadget() {
 check device-unbind-rebind rebind_gadget
 check stream-after-rebind stream_ok
 
+# Again and again: an unbind queues UNBIND on ep0 and then takes
+# FunctionFS's mutex, which an emulator sleeping in read(ep0) would hold
+# (emulator/ep0.c); a lost race hangs the write to UDC. Busy CPUs make
+# the writer lose it more often.
+rebind_repeatedly() {
+	local i=0 ret=0 hogs=""
+	for _ in 1 2; do
+		(while :; do :; done) &
+		hogs="$hogs $!"
+	done
+	while [ $i -lt 12 ]; do
+		rebind_gadget || { echo "rebind $i failed"; ret=1; break; }
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill $hogs
+	return $ret
+}
+check device-unbind-rebind-repeatedly rebind_repeatedly
+check stream-after-rebinds stream_ok
+
 # The host vanishes in the middle of a stream.
 unplug_mid_stream() {
 	usb-probe stream --size 1280x800 --fps 60 --frames 600 --report-only \
