@@ -312,10 +312,13 @@ END_TEST
  * the frame edge counted as hand the inscribed circle sat on the fingers
  * and each was refused; the ROI must be on the palm, pointing up the hand.
  */
-static const struct {
+/* A presentation of the KIOSK_SET_SEED set: `pv-render-set --seed 1`. */
+struct presentation {
 	uint32_t identity;
 	unsigned int pres;
-} fingers_off_top[] = {
+};
+
+static const struct presentation fingers_off_top[] = {
 	{ 14, 3 }, { 51, 6 }, { 450, 2 }, { 242, 4 }, { 334, 5 }, { 456, 5 },
 };
 
@@ -324,50 +327,59 @@ static const struct {
  * fingers). */
 #define MAX_CENTRE_SIDES 0.3f
 
-/* The ROI of presentation @pres of @identity (KIOSK_SET_SEED, full nuisance)
- * in a frame of @width x @height is on the palm and points up the hand. */
-static void assert_roi_on_palm(uint32_t width, uint32_t height, uint32_t identity,
-			       unsigned int pres)
+/*
+ * Draws presentation @p (full nuisance) in a frame of @width x @height and
+ * extracts its ROI, which must be found; fills @desc with the drawn pose.
+ */
+static void roi_of_presentation(uint32_t width, uint32_t height, struct presentation p,
+				struct pv_scene_desc *desc, struct pv_roi *roi)
 {
 	const struct pv_optics optics = { width, height, 2, { 850, 940 } };
-	const size_t size = (size_t)optics.width * optics.height;
+	const size_t size = (size_t)width * height;
 	uint8_t *frame = malloc(size);
-	struct pv_roi *roi = malloc(sizeof(*roi));
-	struct pv_scene_desc desc;
 	struct pv_exposure exp;
 	struct pv_scene *scene;
 	enum pv_roi_status status;
 	struct pv_image img;
-	struct hand_roi h;
-	float err;
 
 	ck_assert_ptr_nonnull(frame);
-	ck_assert_ptr_nonnull(roi);
-	pv_presentation_draw(KIOSK_SET_SEED, identity, pres, 1.0f, &desc, &exp);
-	scene = pv_scene_render(&desc, &optics);
+	pv_presentation_draw(KIOSK_SET_SEED, p.identity, p.pres, 1.0f, desc, &exp);
+	scene = pv_scene_render(desc, &optics);
 	ck_assert_ptr_nonnull(scene);
 	ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, size), 0);
 	pv_scene_free(scene);
-	ck_assert_int_eq(pv_image_wrap(&img, optics.width, optics.height, optics.width, 8,
-				       frame), 0);
+	ck_assert_int_eq(pv_image_wrap(&img, width, height, width, 8, frame), 0);
 	ck_assert_msg(pv_roi_extract(&img, roi, &status) == 0, "%04u_%02u: no ROI: %s",
-		      desc.identity, pres, pv_roi_status_str(status));
+		      p.identity, p.pres, pv_roi_status_str(status));
+	free(frame);
+}
+
+/* The ROI of @p in a frame of @width x @height is on the palm and points up
+ * the hand. */
+static void assert_roi_on_palm(uint32_t width, uint32_t height, struct presentation p)
+{
+	const struct pv_optics optics = { width, height, 2, { 850, 940 } };
+	struct pv_roi *roi = malloc(sizeof(*roi));
+	struct pv_scene_desc desc;
+	struct hand_roi h;
+	float err;
+
+	ck_assert_ptr_nonnull(roi);
+	roi_of_presentation(width, height, p, &desc, roi);
 	err = angle_error(roi->geom.angle_deg, desc.pose.rotation_deg);
 	ck_assert_msg(err <= MAX_ANGLE_ERROR_DEG, "%04u_%02u: ROI at %.1f degrees, hand at %.1f",
-		      desc.identity, pres, (double)roi->geom.angle_deg,
+		      p.identity, p.pres, (double)roi->geom.angle_deg,
 		      (double)desc.pose.rotation_deg);
 	roi_on_hand(&desc, &optics, &roi->geom, &h);
 	ck_assert_msg(hypotf(h.u, h.v) <= MAX_CENTRE_SIDES * h.side_mm,
 		      "%04u_%02u: ROI centre %.1f mm from the palm centre, side %.1f mm",
-		      desc.identity, pres, (double)hypotf(h.u, h.v),
-		      (double)h.side_mm);
+		      p.identity, p.pres, (double)hypotf(h.u, h.v), (double)h.side_mm);
 	free(roi);
-	free(frame);
 }
 
 START_TEST(roi_on_palm_when_fingers_leave_top)
 {
-	assert_roi_on_palm(1280, 800, fingers_off_top[_i].identity, fingers_off_top[_i].pres);
+	assert_roi_on_palm(1280, 800, fingers_off_top[_i]);
 }
 END_TEST
 
@@ -380,17 +392,13 @@ END_TEST
  * sides off the palm centre). With the model refined locally the valleys
  * show.
  */
-static const struct {
-	uint32_t identity;
-	unsigned int pres;
-} glow_taken_as_hand[] = {
+static const struct presentation glow_taken_as_hand[] = {
 	{ 30, 1 }, { 32, 3 }, { 34, 3 }, { 37, 4 }, { 83, 3 }, { 96, 5 },
 };
 
 START_TEST(roi_on_palm_when_glow_joins_mask)
 {
-	assert_roi_on_palm(768, 576, glow_taken_as_hand[_i].identity,
-			   glow_taken_as_hand[_i].pres);
+	assert_roi_on_palm(768, 576, glow_taken_as_hand[_i]);
 }
 END_TEST
 
@@ -403,10 +411,7 @@ END_TEST
  * the hand (163-178 degrees off). The principal axis itself is 3-13
  * degrees off on these hands, so the bound is looser than elsewhere.
  */
-static const struct {
-	uint32_t identity;
-	unsigned int pres;
-} fingers_lost[] = {
+static const struct presentation fingers_lost[] = {
 	{ 15, 1 }, { 40, 5 }, { 48, 4 },
 };
 
@@ -414,33 +419,17 @@ static const struct {
 
 START_TEST(roi_points_up_when_fingers_lost)
 {
-	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
-	uint8_t *frame = malloc((size_t)W * H);
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	struct pv_scene_desc desc;
-	struct pv_exposure exp;
-	struct pv_scene *scene;
-	enum pv_roi_status status;
-	struct pv_image img;
 	float err;
 
-	ck_assert_ptr_nonnull(frame);
 	ck_assert_ptr_nonnull(roi);
-	pv_presentation_draw(KIOSK_SET_SEED, fingers_lost[_i].identity,
-			     fingers_lost[_i].pres, 1.0f, &desc, &exp);
-	scene = pv_scene_render(&desc, &optics);
-	ck_assert_ptr_nonnull(scene);
-	ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
-	pv_scene_free(scene);
-	ck_assert_int_eq(pv_image_wrap(&img, W, H, W, 8, frame), 0);
-	ck_assert_msg(pv_roi_extract(&img, roi, &status) == 0, "%04u_%02u: no ROI: %s",
-		      desc.identity, fingers_lost[_i].pres, pv_roi_status_str(status));
+	roi_of_presentation(W, H, fingers_lost[_i], &desc, roi);
 	err = angle_error(roi->geom.angle_deg, desc.pose.rotation_deg);
 	ck_assert_msg(err <= MAX_AXIS_ERROR_DEG, "%04u_%02u: ROI at %.1f degrees, hand at %.1f",
 		      desc.identity, fingers_lost[_i].pres, (double)roi->geom.angle_deg,
 		      (double)desc.pose.rotation_deg);
 	free(roi);
-	free(frame);
 }
 END_TEST
 
