@@ -26,6 +26,8 @@ struct pv_hand {
 	uint8_t *grey;		/* blurred working image, 0..255 of maxval */
 	uint8_t *glare;		/* 1 = mostly saturated source block */
 	uint8_t *mask;		/* 1 = hand (largest component, holes filled) */
+	uint8_t *rim;		/* 1 = dim edge next to a two-sided mask: hand
+				 * for the distance only, too weak to steer */
 	float *dist;		/* Euclidean distance to the nearest background */
 	float *bg;		/* background model, 0..255 of maxval */
 	uint32_t *stack;	/* scratch for flood fills, w * h entries */

@@ -488,15 +488,16 @@ static int distance_pass(struct pv_hand *hand, bool top_bg)
 	v = d + w + 1;
 	/* steps from none on count up from none: still none */
 	for (uint32_t x = 0; x < w; x++)
-		col[x] = hand->mask[x] | hand->glare[x] ? top : 0;
+		col[x] = hand->mask[x] | hand->glare[x] | hand->rim[x] ? top : 0;
 	/* hand or glare: one step more than above, background: 0 */
 	for (uint32_t y = 1; y < h; y++) {
 		const uint8_t *m = hand->mask + (size_t)y * w, *gl = hand->glare + (size_t)y * w;
+		const uint8_t *rim = hand->rim + (size_t)y * w;
 		int32_t *c = col + (size_t)y * w;
 		const int32_t *above = c - w;
 
 		for (uint32_t x = 0; x < w; x++)
-			c[x] = (above[x] + 1) & -(int32_t)(m[x] | gl[x]);
+			c[x] = (above[x] + 1) & -(int32_t)(m[x] | gl[x] | rim[x]);
 	}
 	for (uint32_t y = h - 1; y-- > 0;) {
 		int32_t *c = col + (size_t)y * w;
@@ -1010,6 +1011,53 @@ static uint32_t window_count(const uint32_t *ii, uint32_t w, uint32_t h,
 }
 
 /*
+ * The hand's dim rim: up to RIM_STEPS pixels out from the two-sided mask,
+ * pixels still RIM_FRACTION of the way to the mask's margin above the
+ * background, marked 4 + step in the mask for threshold_mask() to move to
+ * hand->rim. Without it the inscribed circle of a room-lit hand touches a
+ * side inside the true outline; the step bound keeps it out of the
+ * window's glow, and keeping it out of the mask keeps valleys and axis.
+ */
+#define RIM_STEPS 3
+#define RIM_FRACTION 0.6f
+
+static void grow_rim(struct pv_hand *hand, float margin)
+{
+	const uint32_t w = hand->w, h = hand->h;
+	const size_t n = (size_t)w * h;
+	uint32_t *queue = hand->stack;
+	size_t head = 0, tail = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (hand->mask[i])
+			queue[tail++] = (uint32_t)i;
+	while (head < tail) {
+		uint32_t i = queue[head++], x = i % w, y = i / w;
+		/* grown pixels carry their step count above 3 */
+		uint32_t step = hand->mask[i] > 3 ? hand->mask[i] - 3u : 0;
+		uint32_t nb[4] = { x > 0 ? i - 1 : i, x + 1 < w ? i + 1 : i,
+				   y > 0 ? i - w : i, y + 1 < h ? i + w : i };
+
+		if (step >= RIM_STEPS)
+			continue;
+		for (int k = 0; k < 4; k++) {
+			uint32_t j = nb[k];
+			float level;
+
+			if (hand->mask[j] || hand->glare[j])
+				continue;
+			level = background_at(hand, j % w, j / w);
+			if ((float)hand->grey[j] - level >
+			    RIM_FRACTION * (margin + 0.5f * BG_MODEL_ERROR *
+					    (level > 0 ? level : 0))) {
+				hand->mask[j] = (uint8_t)(4 + step);
+				queue[tail++] = j;
+			}
+		}
+	}
+}
+
+/*
  * Hand pixels for @mode. Dim fingers: anything clearly above the background
  * model, for LED falloff that leaves fingers far below the palm. Two-sided:
  * also what is clearly darker than a lit background (a hand against
@@ -1058,9 +1106,12 @@ static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 				    window_count(dark, w, h, x, y, r))
 					hand->mask[(size_t)y * w + x] = 3;
 		free(bright);
+		grow_rim(hand, margin);
 	}
-	for (size_t i = 0; i < n; i++)
-		hand->mask[i] = hand->mask[i] != 0;
+	for (size_t i = 0; i < n; i++) {
+		hand->rim[i] = hand->mask[i] > 3;
+		hand->mask[i] = hand->mask[i] && !hand->rim[i];
+	}
 	return 0;
 }
 
@@ -1111,7 +1162,7 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 	if (w < 8 || h < 8)
 		return -ENOENT;
 	n = (size_t)w * h;
-	/* One block: grey, glare, mask, raw working image, dist, background,
+	/* One block: grey, glare, mask, raw working image (then the rim), dist, background,
 	 * stack, and two full-width column accumulators for downsampling. */
 	block = malloc(block_size(w, h, f));
 	if (!block)
@@ -1129,6 +1180,8 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 
 	downsample(img, hand, raw, hand->stack + n, hand->stack + n + (size_t)w * f);
 	blur3(raw, hand->grey, hand->mask, w, h);
+	hand->rim = raw;
+	memset(hand->rim, 0, n);
 	for (size_t i = 0; i < n; i++)
 		glare += hand->glare[i];
 	hand->glare_in_frame = (float)glare / (float)n;
