@@ -759,7 +759,7 @@ static int retry_lit(const struct pv_image *img, struct pv_hand *hand,
 	if (!cubic)
 		return -ENOMEM;
 	memcpy(cubic, hand->bg, n * sizeof(*cubic));
-	err = pv_hand_refine_background(hand);
+	err = pv_hand_refine_background(hand, cubic);
 	if (!err)
 		err = pv_hand_mask(hand, PV_SEG_TWO_SIDED);
 	*in_place = err ? PV_SEG_MODES : PV_SEG_TWO_SIDED;

@@ -72,9 +72,11 @@ int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode);
 /*
  * Moves the background model of a lit background towards the room light
  * around each pixel, where the cubic falls short of a window's glow; the
- * mask is left to redo with pv_hand_mask(). Returns 0 or -ENOMEM.
+ * mask is left to redo with pv_hand_mask(). @cubic: a copy of the model
+ * on entry, which the refinement starts from every round. Returns 0 or
+ * -ENOMEM.
  */
-int pv_hand_refine_background(struct pv_hand *hand);
+int pv_hand_refine_background(struct pv_hand *hand, const float *cubic);
 
 void pv_hand_release(struct pv_hand *hand);
 

@@ -909,27 +909,23 @@ static int fit_background(struct pv_hand *hand, uint8_t *keep)
  * near it in a box around each pixel, then takes the pixels near the moved
  * model as background again, so that the model follows the glow a little
  * further; the palm, far above or below the room light, never joins in.
- * Uses hand->mask as scratch. Returns 0 or -ENOMEM.
+ * @cubic is the cubic model (hand->bg on entry, kept by the caller to
+ * restore). Uses hand->mask as scratch. Returns 0 or -ENOMEM.
  */
-int pv_hand_refine_background(struct pv_hand *hand)
+int pv_hand_refine_background(struct pv_hand *hand, const float *cubic)
 {
 	const uint32_t w = hand->w, h = hand->h, r = BG_LOCAL_RADIUS;
-	const size_t n = (size_t)w * h, stride = (size_t)w + 1;
+	const size_t stride = (size_t)w + 1;
 	const size_t ii_len = 2 * stride * (h + 1);
 	const float tol = 3.0f * hand->bg_noise + 2.0f;
 	const float prior = BG_LOCAL_PRIOR * (float)((2 * r + 1) * (2 * r + 1));
 	/* integral images of the residual (in 1/16 levels: a frame of them
 	 * fits 32 bits) and of the count of pixels near the model */
 	int32_t *sum = malloc(ii_len * sizeof(*sum)), *cnt;
-	float *cubic = malloc(n * sizeof(*cubic));
 
-	if (!sum || !cubic) {
-		free(sum);
-		free(cubic);
+	if (!sum)
 		return -ENOMEM;
-	}
 	cnt = sum + stride * (h + 1);
-	memcpy(cubic, hand->bg, n * sizeof(*cubic));
 	memset(sum, 0, stride * sizeof(*sum));
 	memset(cnt, 0, stride * sizeof(*cnt));
 	for (int round = 0; round < BG_LOCAL_ROUNDS; round++) {
@@ -967,9 +963,7 @@ int pv_hand_refine_background(struct pv_hand *hand)
 		}
 	}
 	explicit_bzero(sum, ii_len * sizeof(*sum));
-	explicit_bzero(cubic, n * sizeof(*cubic));
 	free(sum);
-	free(cubic);
 	return 0;
 }
 
