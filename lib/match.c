@@ -357,11 +357,23 @@ static inline void fill_result(struct candidate c, struct pv_match_result *res)
 typedef void (*scan_fn)(const struct pv_row *a, ptrdiff_t stride,
 			const struct pv_row *b, int rows, int n, struct pv_tally *out);
 
+/* One row of a lattice: with @scan, a kernel's batched form, where it has
+ * one. */
+static inline __attribute__((always_inline)) void
+scan_row(pv_compare_fn compare, scan_fn scan, const struct pv_row *a, ptrdiff_t stride,
+	 const struct pv_packed *ref, int n, struct pv_tally *t)
+{
+	if (scan)
+		scan(a, stride, ref->row, PV_COARSE_ROWS, n, t);
+	else
+		for (int x = 0; x < n; x++)
+			t[x] = compare(a + x * stride, ref->row, PV_COARSE_ROWS);
+}
+
 /*
  * Stage 1: translation on the lattice at the identity pose, whose variants
- * lie a fixed stride apart: with @scan, a kernel's batched form, where it
- * has one. All tallies, then all costs eight at a time, then the two best
- * in lattice order.
+ * lie a fixed stride apart. All tallies, then all costs eight at a time,
+ * then the two best in lattice order.
  */
 static inline __attribute__((always_inline)) void
 scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
@@ -377,12 +389,7 @@ scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 		const struct pv_row *a = corner[COARSE_STEP * y * PV_SHIFTS].row;
 		const ptrdiff_t stride = COARSE_STEP * PV_GRID;
 
-		if (scan)
-			scan(a, stride, ref->row, PV_COARSE_ROWS, LATTICE, t + y * LATTICE);
-		else
-			for (int x = 0; x < LATTICE; x++)
-				t[y * LATTICE + x] = compare(a + x * stride, ref->row,
-							     PV_COARSE_ROWS);
+		scan_row(compare, scan, a, stride, ref, LATTICE, t + y * LATTICE);
 	}
 	memset(t + LATTICE_POINTS, 0, sizeof(t) - LATTICE_POINTS * sizeof(*t));
 	for (int i = 0; i < LATTICE_POINTS; i += 8)
@@ -525,11 +532,7 @@ scan_wide_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 			probe->wide[pv_wide_index(pose, -range, dy)].row;
 		struct pv_tally t[WIDE_LATTICE];
 
-		if (scan)
-			scan(a, stride, ref->row, PV_COARSE_ROWS, WIDE_LATTICE, t);
-		else
-			for (int k = 0; k < WIDE_LATTICE; k++)
-				t[k] = compare(a + k * stride, ref->row, PV_COARSE_ROWS);
+		scan_row(compare, scan, a, stride, ref, WIDE_LATTICE, t);
 		for (int k = 0; k < WIDE_LATTICE; k++) {
 			struct candidate c = { pose, COARSE_STEP * k - range, dy,
 					       0, t[k], PV_COARSE_ROWS };
