@@ -4,9 +4,9 @@
 # ROI extraction and vein enhancement (docs/roi.md). lib/lib.mk builds the
 # library from LIB_SRCS.
 
-LIB_SRCS += lib/image.c lib/segment.c lib/quality.c lib/roi.c lib/enhance.c
+LIB_SRCS += lib/image.c lib/ambient.c lib/segment.c lib/quality.c lib/roi.c lib/enhance.c
 
-IMAGING_OBJS := $(addprefix $(BUILD)/obj/lib/,image.o segment.o quality.o roi.o enhance.o)
+IMAGING_OBJS := $(addprefix $(BUILD)/obj/lib/,image.o ambient.o segment.o quality.o roi.o enhance.o)
 
 # Segmentation's whole-frame loops want the vectoriser's full cost model:
 # about 7 % of frame -> template (docs/benchmarks.md), same results.

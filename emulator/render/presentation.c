@@ -9,6 +9,15 @@
 #include "render.h"
 #include "rng.h"
 
+/*
+ * How far a hand held over the sensor drifts between two frames: about
+ * 30 mm/s and 18 degrees/s at most, over the 16.7 ms of the default
+ * 60 fps mode.
+ */
+#define DRIFT_MM 0.5f
+#define DRIFT_DEG 0.3f
+#define UNLIT_STREAM 0x756e6c6974ULL	/* "unlit" */
+
 void pv_presentation_draw(uint64_t set_seed, uint32_t identity,
 			  unsigned int pres, float nuisance,
 			  struct pv_scene_desc *desc, struct pv_exposure *exp)
@@ -46,5 +55,24 @@ void pv_presentation_draw(uint64_t set_seed, uint32_t identity,
 	exp->max_intensity[0] = exp->max_intensity[1] = 255;
 	exp->lit_mask = 1u << 1;
 	exp->bits = 8;
+	exp->noise_seed = pv_rng_next(&rng);
+}
+
+void pv_presentation_draw_unlit(uint64_t set_seed, uint32_t identity,
+				unsigned int pres, float nuisance,
+				struct pv_scene_desc *desc,
+				struct pv_exposure *exp)
+{
+	struct pv_rng rng;
+
+	pv_presentation_draw(set_seed, identity, pres, nuisance, desc, exp);
+	/* a stream of its own, so the lit frame's draws stay as they were */
+	pv_rng_init(&rng, pv_seed_for(set_seed ^ ((uint64_t)identity << 32) ^
+				      UNLIT_STREAM, pres + 1));
+	desc->pose.x_mm += pv_rng_signed(&rng) * DRIFT_MM;
+	desc->pose.y_mm += pv_rng_signed(&rng) * DRIFT_MM;
+	desc->pose.rotation_deg += pv_rng_signed(&rng) * DRIFT_DEG;
+	desc->pose.distance_mm += pv_rng_signed(&rng) * DRIFT_MM;
+	exp->lit_mask = 0;
 	exp->noise_seed = pv_rng_next(&rng);
 }

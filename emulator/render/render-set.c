@@ -8,11 +8,16 @@
  *
  *   pv-render-set OUTDIR --identities N --presentations M [--size WxH]
  *                 [--seed S] [--nuisance F] [--threads T] [--truth FILE]
+ *                 [--pairs]
  *
  * --nuisance scales every nuisance from 0 (each presentation as steady as
  * a hand can be) to 1 (the full range a kiosk sees, the default), so a
  * matcher can be brought up step by step. The output depends only on the
  * arguments, not on the thread count.
+ *
+ * --pairs also writes each presentation's unlit frame,
+ * OUTDIR/<identity>_<presentation>.unlit.pgm: the frame after the lit one
+ * when the LEDs alternate, for ambient-light cancellation.
  *
  * --truth writes each presentation's pose as CSV, with where the palm
  * centre lands in the frame and the scale there, so that a frame pixel
@@ -27,6 +32,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +54,7 @@ struct set_job {
 	float nuisance;
 	unsigned int threads;
 	const char *truth;
+	bool pairs;
 };
 
 struct worker {
@@ -76,40 +83,55 @@ static int write_pgm(const char *path, const uint8_t *px, unsigned int w,
 	return 0;
 }
 
-static int render_one(const struct set_job *job, unsigned int item,
-		      uint8_t *frame)
+/* Renders and writes one frame, OUTDIR/<identity>_<pres><suffix>.pgm. */
+static int render_frame(const struct set_job *job, uint32_t identity,
+			unsigned int pres, const struct pv_scene_desc *desc,
+			const struct pv_exposure *exp, const char *suffix,
+			uint8_t *frame)
 {
 	const struct pv_optics optics = { job->width, job->height, 2, { 850, 940 } };
-	uint32_t identity = item / job->presentations + 1;
-	unsigned int pres = item % job->presentations + 1;
-	struct pv_scene_desc desc;
-	struct pv_exposure exp;
 	struct pv_scene *scene;
 	char path[PATH_MAX];
 	int ret;
 
-	pv_presentation_draw(job->seed, identity, pres, job->nuisance, &desc, &exp);
-	scene = pv_scene_render(&desc, &optics);
+	scene = pv_scene_render(desc, &optics);
 	if (!scene) {
 		ret = -errno;
-		fprintf(stderr, "pv-render-set: render %u_%u: %s\n", identity,
-			pres, strerror(errno));
+		fprintf(stderr, "pv-render-set: render %u_%u%s: %s\n", identity,
+			pres, suffix, strerror(errno));
 		return ret;
 	}
-	ret = pv_scene_expose(scene, &exp, frame,
-			      (size_t)job->width * job->height);
+	ret = pv_scene_expose(scene, exp, frame, (size_t)job->width * job->height);
 	pv_scene_free(scene);
 	if (ret) {
-		fprintf(stderr, "pv-render-set: expose %u_%u: %s\n", identity,
-			pres, strerror(-ret));
+		fprintf(stderr, "pv-render-set: expose %u_%u%s: %s\n", identity,
+			pres, suffix, strerror(-ret));
 		return ret;
 	}
-	if (snprintf(path, sizeof(path), "%s/%04u_%02u.pgm", job->outdir,
-		     identity, pres) >= (int)sizeof(path)) {
+	if (snprintf(path, sizeof(path), "%s/%04u_%02u%s.pgm", job->outdir,
+		     identity, pres, suffix) >= (int)sizeof(path)) {
 		fprintf(stderr, "pv-render-set: output path too long\n");
 		return -ENAMETOOLONG;
 	}
 	return write_pgm(path, frame, job->width, job->height);
+}
+
+static int render_one(const struct set_job *job, unsigned int item,
+		      uint8_t *frame)
+{
+	uint32_t identity = item / job->presentations + 1;
+	unsigned int pres = item % job->presentations + 1;
+	struct pv_scene_desc desc;
+	struct pv_exposure exp;
+	int ret;
+
+	pv_presentation_draw(job->seed, identity, pres, job->nuisance, &desc, &exp);
+	ret = render_frame(job, identity, pres, &desc, &exp, "", frame);
+	if (ret || !job->pairs)
+		return ret;
+	pv_presentation_draw_unlit(job->seed, identity, pres, job->nuisance,
+				   &desc, &exp);
+	return render_frame(job, identity, pres, &desc, &exp, ".unlit", frame);
 }
 
 static void *worker_main(void *arg)
@@ -133,7 +155,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: pv-render-set OUTDIR --identities N --presentations M"
 		   " [--size WxH] [--seed S] [--nuisance 0..1] [--threads T]"
-		   " [--truth FILE]\n");
+		   " [--truth FILE] [--pairs]\n");
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -156,13 +178,14 @@ static int parse_args(int argc, char **argv, struct set_job *job)
 		{ "nuisance", required_argument, NULL, 'k' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "truth", required_argument, NULL, 'T' },
+		{ "pairs", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	int c;
 
-	*job = (struct set_job){ NULL, 0, 0, 1280, 800, 1, 1.0f, 2, NULL };
+	*job = (struct set_job){ NULL, 0, 0, 1280, 800, 1, 1.0f, 2, NULL, false };
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -202,6 +225,9 @@ static int parse_args(int argc, char **argv, struct set_job *job)
 			break;
 		case 'T':
 			job->truth = optarg;
+			break;
+		case 'P':
+			job->pairs = true;
 			break;
 		case 'h':
 			usage(stdout);

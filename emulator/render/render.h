@@ -91,4 +91,15 @@ void pv_presentation_draw(uint64_t set_seed, uint32_t identity,
 			  unsigned int pres, float nuisance,
 			  struct pv_scene_desc *desc, struct pv_exposure *exp);
 
+/*
+ * The unlit frame that follows presentation @pres's lit one when the LEDs
+ * alternate (PALMVEIN_LED_ALTERNATE): the same exposure with every bank
+ * dark, one frame interval later, so the hand has drifted by up to 0.5 mm
+ * and 0.3 degrees and the noise is new. Lit minus unlit cancels room light.
+ */
+void pv_presentation_draw_unlit(uint64_t set_seed, uint32_t identity,
+				unsigned int pres, float nuisance,
+				struct pv_scene_desc *desc,
+				struct pv_exposure *exp);
+
 #endif /* PALMVEIN_RENDER_H */

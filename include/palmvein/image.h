@@ -59,6 +59,19 @@ const char *pv_image_strerror(int err);
 int pv_image_wrap(struct pv_image *img, uint32_t width, uint32_t height,
 		  uint32_t stride, uint8_t bits, void *data);
 
+/*
+ * Ambient-light cancellation for a lit/unlit frame pair (the sensor's
+ * ALTERNATE LED mode): *out becomes a new image, @lit minus @unlit clipped
+ * at 0, so only the light of the sensor's LEDs is left. The two frames
+ * must be consecutive, taken at the same exposure and gain. A pixel
+ * saturated in @lit comes out darker than the LEDs alone would make it.
+ * Returns 0, -ENOMEM, or -EINVAL for NULL arguments, a malformed image
+ * or frames that differ in size, bit depth or maxval.
+ * On error *out is zeroed. pv_image_free() zeroes and frees *out.
+ */
+int pv_image_cancel_ambient(const struct pv_image *lit,
+			    const struct pv_image *unlit, struct pv_image *out);
+
 /* Zeroes and frees pixels the library allocated; forgets wrapped ones. */
 void pv_image_free(struct pv_image *img);
 

@@ -4,12 +4,16 @@
  * image is extracted; failures count toward the failure-to-enrol rate.
  * Every pair of templates is compared once (all-vs-all), genuine when the
  * identities agree, and genuine pairs are split by session.
+ *
+ * NAME.unlit.EXT is the unlit half of the lit/unlit pair NAME.EXT, never a
+ * sample of its own; with --pairs each sample is its pair, lit minus unlit.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@
 #include "palmctl.h"
 
 #define MAX_THREADS 64
+#define UNLIT_INFIX ".unlit"
 
 struct sample {
 	char *name;
@@ -37,6 +42,7 @@ struct eval {
 	struct sample *samples;
 	size_t n;
 	unsigned int threads;
+	bool pairs;
 	/* With a key, references are protected and probes keyed (renew.h). */
 	const struct pv_renew_key *key;
 };
@@ -99,6 +105,7 @@ static int list_samples(struct eval *ev, const char *pattern)
 		regmatch_t m[3];
 
 		if (ev->samples && names[i]->d_name[0] != '.' &&
+		    !strstr(names[i]->d_name, UNLIT_INFIX ".") &&
 		    !regexec(&re, names[i]->d_name, 3, m, 0)) {
 			struct sample *s = &ev->samples[ev->n++];
 
@@ -126,6 +133,17 @@ struct job {
 	int err;
 };
 
+/* DIR/NAME.EXT -> DIR/NAME.unlit.EXT */
+static void unlit_path(char *out, size_t size, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	int stem = dot && (!slash || dot > slash) ? (int)(dot - path)
+						  : (int)strlen(path);
+
+	snprintf(out, size, "%.*s%s%s", stem, path, UNLIT_INFIX, path + stem);
+}
+
 static void *extract_worker(void *arg)
 {
 	struct job *j = arg;
@@ -133,10 +151,13 @@ static void *extract_worker(void *arg)
 
 	for (size_t i = j->index; i < ev->n; i += ev->threads) {
 		struct sample *s = &ev->samples[i];
-		char path[4096];
+		char path[4096], unlit[4096];
 
 		snprintf(path, sizeof(path), "%s/%s", ev->dir, s->name);
-		s->ok = !palmctl_extract_image(path, &s->t, &s->why);
+		if (ev->pairs)
+			unlit_path(unlit, sizeof(unlit), path);
+		s->ok = !palmctl_extract_image(path, ev->pairs ? unlit : NULL,
+					       &s->t, &s->why);
 		if (s->ok && ev->key)
 			pv_renew_protect(ev->key, &s->t, &s->protected_t);
 	}
@@ -296,6 +317,7 @@ int cmd_eval(int argc, char **argv)
 		{ "det", required_argument, NULL, 'd' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "key-file", required_argument, NULL, 'k' },
+		{ "pairs", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pattern = NULL, *det = NULL, *key_file = NULL;
@@ -313,13 +335,15 @@ int cmd_eval(int argc, char **argv)
 		case 'd': det = optarg; break;
 		case 't': ev.threads = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'k': key_file = optarg; break;
+		case 'P': ev.pairs = true; break;
 		default: return 1;
 		}
 	}
 	if (optind != argc - 1 || !pattern || ev.threads < 1 ||
 	    ev.threads > MAX_THREADS) {
 		fprintf(stderr, "usage: palmctl eval DIR --pattern REGEX "
-			"[--det FILE.svg] [--threads 1..%d] [--key-file SECRET]\n",
+			"[--det FILE.svg] [--threads 1..%d] [--key-file SECRET] "
+			"[--pairs]\n",
 			MAX_THREADS);
 		return 1;
 	}

@@ -50,13 +50,9 @@ static int write_roi(const char *path, struct pv_roi *roi)
 	return ret;
 }
 
-/* The image -> template step shared by extract and eval. */
-static int extract_image(const char *path, struct pv_template *t,
-			 struct pv_roi *roi, const char **why)
+static int load_image(const char *path, struct pv_image *img, const char **why)
 {
 	const char *reason = NULL;
-	enum pv_roi_status status = PV_ROI_OK;
-	struct pv_image img;
 	void *buf;
 	size_t len;
 	int ret;
@@ -66,13 +62,49 @@ static int extract_image(const char *path, struct pv_template *t,
 		*why = strerror(-ret);
 		return ret;
 	}
-	ret = pv_image_decode_reason(buf, len, &img, &reason);
+	ret = pv_image_decode_reason(buf, len, img, &reason);
 	explicit_bzero(buf, len);
 	free(buf);
-	if (ret) {
+	if (ret)
 		*why = reason ? reason : pv_image_strerror(ret);
+	return ret;
+}
+
+/* The lit frame, less the unlit one when there is one. */
+static int load_frame(const char *path, const char *unlit_path,
+		      struct pv_image *img, const char **why)
+{
+	struct pv_image lit, unlit;
+	int ret;
+
+	ret = load_image(path, unlit_path ? &lit : img, why);
+	if (ret || !unlit_path)
 		return ret;
+	ret = load_image(unlit_path, &unlit, why);
+	if (!ret) {
+		ret = pv_image_cancel_ambient(&lit, &unlit, img);
+		if (ret == -EINVAL)
+			*why = "the unlit frame differs from the lit one in size or depth";
+		else if (ret)
+			*why = strerror(-ret);
+		pv_image_free(&unlit);
 	}
+	pv_image_free(&lit);
+	return ret;
+}
+
+/* The image -> template step shared by extract and eval. */
+static int extract_image(const char *path, const char *unlit_path,
+			 struct pv_template *t, struct pv_roi *roi,
+			 const char **why)
+{
+	enum pv_roi_status status = PV_ROI_OK;
+	struct pv_image img;
+	int ret;
+
+	ret = load_frame(path, unlit_path, &img, why);
+	if (ret)
+		return ret;
 	ret = pv_extract(&img, t, roi, &status);
 	pv_image_free(&img);
 	if (ret == -EAGAIN) {
@@ -87,8 +119,8 @@ static int extract_image(const char *path, struct pv_template *t,
 	return ret;
 }
 
-int palmctl_extract_image(const char *path, struct pv_template *t,
-			  const char **why)
+int palmctl_extract_image(const char *path, const char *unlit_path,
+			  struct pv_template *t, const char **why)
 {
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	int ret;
@@ -97,7 +129,7 @@ int palmctl_extract_image(const char *path, struct pv_template *t,
 		*why = strerror(ENOMEM);
 		return -ENOMEM;
 	}
-	ret = extract_image(path, t, roi, why);
+	ret = extract_image(path, unlit_path, t, roi, why);
 	explicit_bzero(roi, sizeof(*roi));
 	free(roi);
 	return ret;
@@ -109,9 +141,11 @@ int cmd_extract(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "roi-out", required_argument, NULL, 'r' },
 		{ "key-file", required_argument, NULL, 'k' },
+		{ "unlit", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *roi_out = NULL, *key_file = NULL, *why = NULL;
+	const char *unlit = NULL;
 	struct pv_renew_key *key = NULL;
 	uint8_t bytes[PV_TEMPLATE_SIZE];
 	struct pv_template t;
@@ -123,12 +157,13 @@ int cmd_extract(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'r': roi_out = optarg; break;
 		case 'k': key_file = optarg; break;
+		case 'u': unlit = optarg; break;
 		default: return 1;
 		}
 	}
 	if (optind != argc - 1 || !out) {
 		fprintf(stderr, "usage: palmctl extract IMAGE -o OUT.pvt "
-			"[--roi-out ROI.pgm] [--key-file SECRET]\n");
+			"[--roi-out ROI.pgm] [--key-file SECRET] [--unlit UNLIT]\n");
 		return 1;
 	}
 	if (key_file && load_key(key_file, &key))
@@ -138,7 +173,7 @@ int cmd_extract(int argc, char **argv)
 		pv_renew_key_free(key);
 		return 1;
 	}
-	ret = extract_image(argv[optind], &t, roi, &why);
+	ret = extract_image(argv[optind], unlit, &t, roi, &why);
 	if (ret == -EAGAIN) {
 		fprintf(stderr, "palmctl: %s: no usable palm: %s\n", argv[optind], why);
 		ret = EXIT_NO_PALM;

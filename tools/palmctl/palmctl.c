@@ -12,9 +12,12 @@ static const struct command {
 } commands[] = {
 	{ "extract", cmd_extract,
 	  "extract IMAGE -o OUT.pvt [--roi-out ROI.pgm] [--key-file SECRET]\n"
+	  "        [--unlit UNLIT]\n"
 	  "        Template of the palm in IMAGE (PGM or JPEG). Exit 2 when\n"
 	  "        there is no usable palm, with the reason. With a key file\n"
-	  "        the template is protected (renewable)." },
+	  "        the template is protected (renewable). With --unlit, the\n"
+	  "        frame taken with the LEDs off is subtracted first, which\n"
+	  "        cancels room light." },
 	{ "compare", cmd_compare,
 	  "compare [--key-file SECRET] PROBE.pvt GALLERY.pvt...\n"
 	  "        Prints 'SCORE PATH' per gallery template; 1 = same palm.\n"
@@ -27,9 +30,12 @@ static const struct command {
 	  "        why a template matches badly." },
 	{ "eval", cmd_eval,
 	  "eval DIR --pattern REGEX [--det FILE.svg] [--threads N] [--key-file SECRET]\n"
+	  "        [--pairs]\n"
 	  "        Accuracy on a labelled image folder: REGEX's first group\n"
 	  "        is the identity, an optional second group the session.\n"
-	  "        With a key, references are protected (renewable)." },
+	  "        With a key, references are protected (renewable).\n"
+	  "        NAME.unlit.EXT is the unlit frame of NAME.EXT, never a\n"
+	  "        sample; --pairs subtracts it from each sample." },
 };
 
 static void usage(FILE *f)

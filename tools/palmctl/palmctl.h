@@ -27,12 +27,14 @@ int write_file(const char *path, const void *buf, size_t len);
 int load_template(const char *path, struct pv_template *t);
 
 /*
- * Reads, decodes and extracts one image. On failure returns the negative
- * errno of the step that failed (-EAGAIN: no usable palm; anything else:
- * the file or the image is bad) and points *why at a sentence saying why.
+ * Reads, decodes and extracts one image; with @unlit_path (may be NULL),
+ * the unlit frame of a lit/unlit pair is subtracted first. On failure
+ * returns the negative errno of the step that failed (-EAGAIN: no usable
+ * palm; anything else: a file or an image is bad) and points *why at a
+ * sentence saying why.
  */
-int palmctl_extract_image(const char *path, struct pv_template *t,
-			  const char **why);
+int palmctl_extract_image(const char *path, const char *unlit_path,
+			  struct pv_template *t, const char **why);
 
 struct pv_renew_key;
 

@@ -25,3 +25,17 @@ $(BUILD)/tests/test_palmctl_info: $(BUILD)/obj/tests/unit/test_palmctl_info.o \
 		$(PALMVEIN_LIBS)
 
 UNIT_TESTS += $(BUILD)/tests/test_palmctl_info
+
+# The image -> template step on files, with and without an unlit frame,
+# on frames the renderer draws.
+$(BUILD)/obj/tests/unit/test_palmctl_extract.o: CFLAGS += $(shell pkg-config --cflags check)
+$(BUILD)/obj/tests/unit/test_palmctl_extract.o: CPPFLAGS += $(RENDER_CPPFLAGS)
+
+$(BUILD)/tests/test_palmctl_extract: $(BUILD)/obj/tests/unit/test_palmctl_extract.o \
+		$(BUILD)/obj/tools/palmctl/offline.o $(BUILD)/obj/tools/palmctl/files.o \
+		$$(PALMVEIN_LIB) $(RENDER_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(shell pkg-config --libs check) \
+		$(PALMVEIN_LIBS)
+
+UNIT_TESTS += $(BUILD)/tests/test_palmctl_extract
