@@ -25,9 +25,15 @@ typedef int32_t i32x4 __attribute__((vector_size(16)));
 
 /* ROI placement in units of the inscribed radius R (docs/roi.md): the
  * centre lies this far from the inscribed circle's centre towards the
- * fingers, and the square's side is this many radii. */
+ * fingers, and the square is as wide as the circle: the centre moves
+ * about 8 mm along the hand with finger spread, and on a wider square
+ * that is fewer cells of the matcher's shift search. The capture is
+ * judged on the palm-centre square of the same centre that the quality
+ * numbers and limits were set on: the wider one takes in the hand's
+ * sides, whose edges read as motion blur. */
 #define ROI_CENTRE_TOWARDS_FINGERS 0.3f
-#define ROI_SIDE_RADII 1.45f
+#define ROI_SIDE_RADII 2.0f
+#define QUALITY_SIDE_RADII 1.45f
 
 /* A finger gap is at least this deep (in R). */
 #define GAP_MIN_DEPTH 0.45f
@@ -359,14 +365,37 @@ static uint32_t thumb_gap(const struct pv_hand *hand, const struct defect *gaps,
 	return thumb;
 }
 
+#define WIDE_GAPS_MAX 8
+
 struct valley_line {
 	float ax, ay, bx, by;	/* outer gaps' valley points, working px */
 	float side_x, side_y;	/* where the narrow gaps lie from the palm */
+	/* wide gaps seen on the masks tried before, working px */
+	uint32_t wide;
+	float wide_x[WIDE_GAPS_MAX], wide_y[WIDE_GAPS_MAX];
 };
 
 /* Finger gaps are slots, narrower than deep; the thumb gap is wider and
  * the gap between thumb and wrist wider still. */
 #define SLOT_MAX_OPENING 1.5f
+/*
+ * A mask that cuts into the hand's dim outline (Otsu's after the
+ * dim-fingers one) narrows the thumb gap to a slot's opening (1.7-2.3 to
+ * 1.0-1.4 on the renderer's lit-minus-unlit frames), and it completes a
+ * triple with two finger gaps. A gap within this many R of one that an
+ * earlier mask showed wide is not a finger gap.
+ */
+#define WIDE_GAP_REACH 0.3f
+
+static bool seen_wide(const struct pv_hand *hand, const struct valley_line *line,
+		      const struct defect *g)
+{
+	for (uint32_t k = 0; k < line->wide; k++)
+		if (hypotf(g->vx - line->wide_x[k], g->vy - line->wide_y[k]) <
+		    WIDE_GAP_REACH * hand->palm_radius)
+			return true;
+	return false;
+}
 
 /*
  * Which way the finger gaps lie from the palm centre: the sum of the
@@ -491,6 +520,11 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 		if (d_palm < 0.4f * r || valley_level(hand, g, &nearest) < VALLEY_MIN_LEVEL)
 			continue;
 		if (thumb_triple(hand, g, d_palm))
+			continue;
+		/* a wide V is the thumb gap, or one beside a glare spot on the edge */
+		if (g[0]->opening > SLOT_MAX_OPENING || g[1]->opening > SLOT_MAX_OPENING ||
+		    g[2]->opening > SLOT_MAX_OPENING || seen_wide(hand, line, g[0]) ||
+		    seen_wide(hand, line, g[1]) || seen_wide(hand, line, g[2]))
 			continue;
 		cost = evenness + 0.5f * (1.0f + cos_bend) +
 		       fmaxf(0, s01 / r - 0.9f) + fmaxf(0, s12 / r - 0.9f);
@@ -725,6 +759,11 @@ static int find_valley_line(const struct pv_image *img, const struct pv_hand *ha
 		nhull = convex_hull(pts, npts, order, hull);
 		ngaps = find_gaps(img, hand, pts, npts, hull, nhull, gaps);
 		*found = choose_valleys(hand, pts, npts, gaps, ngaps, line);
+		for (uint32_t k = 0; k < ngaps && !*found && line->wide < WIDE_GAPS_MAX; k++)
+			if (gaps[k].opening > SLOT_MAX_OPENING) {
+				line->wide_x[line->wide] = gaps[k].vx;
+				line->wide_y[line->wide++] = gaps[k].vy;
+			}
 		gap_side(hand, gaps, ngaps, line);
 	}
 out:
@@ -1023,7 +1062,7 @@ static bool all_lanes(i32x4 m)
 /*
  * The sub x sub sample means of four ROI pixels centred at (@x[k], @y[k]),
  * side by side in generic vector lanes: each lane adds its samples in the
- * order sample_roi() does, so the means are the same. Returns false, with
+ * order sample_one() does, so the means are the same. Returns false, with
  * nothing written, unless every sample lies inside an 8-bit frame.
  */
 static bool sample4(const struct pv_image *img, const float x[4], const float y[4],
@@ -1071,13 +1110,31 @@ static bool sample4(const struct pv_image *img, const float x[4], const float y[
 	return true;
 }
 
+/* The sub x sub sample mean of one ROI pixel centred at (@x, @y), any
+ * depth, clamped at the frame edge. */
+static float sample_one(const struct pv_image *img, float x, float y, int sub,
+			const float off_x[2][4], const float off_y[2][4])
+{
+	float sum = 0;
+
+	for (int sj = 0; sj < sub; sj++)
+		for (int si = 0; si < sub; si++)
+			sum += sample_bilinear(img, x + off_x[0][si] + off_x[1][sj],
+					       y + off_y[0][si] + off_y[1][sj]);
+	return sum / (float)(sub * sub);
+}
+
 /*
  * Samples the ROI square from the full-resolution image. When one ROI pixel
  * covers several source pixels, it averages a grid of samples so that vein
- * texture does not alias. Returns the fraction of samples outside the frame.
+ * texture does not alias (unless @supersample is false: the square the
+ * capture is judged on needs no more). Four ROI pixels at a time: their
+ * samples and their validity (in the frame, on the hand mask, not glare)
+ * side by side. Returns the fraction of samples outside the frame.
  */
 static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
-			const struct pv_roi_geometry *geom, struct pv_roi_raw *raw)
+			const struct pv_roi_geometry *geom, bool supersample,
+			struct pv_roi_raw *raw)
 {
 	const float a = geom->angle_deg * (float)(M_PI / 180.0);
 	const float step = geom->side_px / PV_ROI_SIZE;
@@ -1085,13 +1142,16 @@ static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
 	const float vx = sinf(a) * step, vy = cosf(a) * step;
 	/* Up to 1.5 source pixels per ROI pixel, bilinear alone is enough;
 	 * beyond that average sub x sub samples, one per source pixel or so. */
-	const int sub = step <= 1.5f ? 1 : step >= 4.0f ? 4 : (int)lroundf(step);
+	const int sub = !supersample || step <= 1.5f ? 1 :
+			step >= 4.0f ? 4 : (int)lroundf(step);
 	const float inv_f = 1.0f / (float)hand->factor;
 	const float inv_max = 1.0f / (float)img->maxval;
+	const float lim_x = (float)(img->width - 1), lim_y = (float)(img->height - 1);
 	/* sub-sample offsets from the ROI pixel's centre along u [0] and v [1] */
-	float off_x[2][4], off_y[2][4], group[4];
+	float off_x[2][4], off_y[2][4];
 	uint32_t outside = 0, valid = 0, saturated = 0;
-	bool grouped = false;
+
+	_Static_assert(PV_ROI_SIZE % 4 == 0, "ROI rows are whole vectors");
 
 	for (int s = 0; s < sub; s++) {
 		float o = (s + 0.5f) / sub - 0.5f;
@@ -1102,76 +1162,44 @@ static float sample_roi(const struct pv_image *img, const struct pv_hand *hand,
 		off_y[1][s] = o * vy;
 	}
 
-	for (int j = 0; j < PV_ROI_SIZE; j++)
-		for (int i = 0; i < PV_ROI_SIZE; i++) {
-			float di = i + 0.5f - PV_ROI_SIZE / 2.0f;
-			float dj = j + 0.5f - PV_ROI_SIZE / 2.0f;
-			float x = geom->cx + di * ux + dj * vx;
-			float y = geom->cy + di * uy + dj * vy;
-			float sum = 0;
-			bool inside = x >= 0 && y >= 0 && x <= img->width - 1 &&
-				      y <= img->height - 1;
-			int wx = (int)((x + 0.5f) * inv_f), wy = (int)((y + 0.5f) * inv_f);
-			bool ok;
+	for (int j = 0; j < PV_ROI_SIZE; j++) {
+		const float dj = j + 0.5f - PV_ROI_SIZE / 2.0f;
 
-			/* supersampled: four pixels at a time where they allow */
-			if (sub > 1 && i % 4 == 0) {
-				float gx[4], gy[4];
+		for (int i = 0; i < PV_ROI_SIZE; i += 4) {
+			const f32x4 di = { i + 0.5f - PV_ROI_SIZE / 2.0f,
+					   i + 1.5f - PV_ROI_SIZE / 2.0f,
+					   i + 2.5f - PV_ROI_SIZE / 2.0f,
+					   i + 3.5f - PV_ROI_SIZE / 2.0f };
+			f32x4 x = geom->cx + di * ux + dj * vx;
+			f32x4 y = geom->cy + di * uy + dj * vy;
+			i32x4 inside = (x >= 0) & (y >= 0) & (x <= lim_x) & (y <= lim_y);
+			/* outside lanes at 0 before converting: out of range is
+			 * undefined, and they are not looked up */
+			f32x4 cx = (f32x4)((i32x4)x & inside);
+			f32x4 cy = (f32x4)((i32x4)y & inside);
+			i32x4 wx = __builtin_convertvector((cx + 0.5f) * inv_f, i32x4);
+			i32x4 wy = __builtin_convertvector((cy + 0.5f) * inv_f, i32x4);
+			float px[4], gx[4], gy[4];
 
-				for (int k = 0; k < 4; k++) {
-					float dk = i + k + 0.5f - PV_ROI_SIZE / 2.0f;
+			memcpy(gx, &x, sizeof(gx));
+			memcpy(gy, &y, sizeof(gy));
+			if (!sample4(img, gx, gy, sub, off_x, off_y, inv_max, px))
+				for (int k = 0; k < 4; k++)
+					px[k] = sample_one(img, gx[k], gy[k], sub, off_x, off_y);
+			for (int k = 0; k < 4; k++) {
+				size_t at = (size_t)j * PV_ROI_SIZE + (size_t)(i + k);
+				bool ok = inside[k] && mask_at(hand, wx[k], wy[k]) &&
+					  !hand->glare[(size_t)wy[k] * hand->w + (uint32_t)wx[k]] &&
+					  px[k] < PV_GLARE_LEVEL;
 
-					gx[k] = geom->cx + dk * ux + dj * vx;
-					gy[k] = geom->cy + dk * uy + dj * vy;
-				}
-				grouped = sample4(img, gx, gy, sub, off_x, off_y, inv_max, group);
+				raw->px[at] = px[k];
+				raw->valid[at] = ok;
+				outside += !inside[k];
+				valid += ok;
+				saturated += inside[k] && px[k] >= PV_GLARE_LEVEL;
 			}
-			if (sub > 1 && grouped) {
-				sum = group[i % 4];
-			} else if (sub == 1 && img->bits == 8 && x >= 0 && y >= 0 &&
-			    x < img->width - 1 && y < img->height - 1) {
-				/* The common case, without clamping or depth
-				 * dispatch. */
-				const uint8_t *r0 = (const uint8_t *)img->data +
-						    (size_t)(int)y * img->stride + (int)x;
-				float ax = x - (float)(int)x, ay = y - (float)(int)y;
-
-				sum = ((r0[0] * (1 - ax) + r0[1] * ax) * (1 - ay) +
-				       (r0[img->stride] * (1 - ax) + r0[img->stride + 1] * ax) * ay) /
-				      (float)img->maxval;
-			} else {
-				for (int sj = 0; sj < sub; sj++)
-					for (int si = 0; si < sub; si++) {
-						float sx = x + off_x[0][si] + off_x[1][sj];
-						float sy = y + off_y[0][si] + off_y[1][sj];
-
-						/* sample_bilinear() inside the frame,
-						 * without its clamping and call */
-						if (img->bits == 8 && sx >= 0 && sy >= 0 &&
-						    sx < img->width - 1 && sy < img->height - 1) {
-							const uint8_t *r0 = (const uint8_t *)img->data +
-									    (size_t)(int)sy * img->stride + (int)sx;
-							float ax = sx - (float)(int)sx;
-							float ay = sy - (float)(int)sy;
-
-							sum += ((r0[0] * (1 - ax) + r0[1] * ax) * (1 - ay) +
-								(r0[img->stride] * (1 - ax) +
-								 r0[img->stride + 1] * ax) * ay) * inv_max;
-						} else {
-							sum += sample_bilinear(img, sx, sy);
-						}
-					}
-				sum /= (float)(sub * sub);
-			}
-			raw->px[j * PV_ROI_SIZE + i] = sum;
-			ok = inside && mask_at(hand, wx, wy) &&
-			     !hand->glare[(size_t)wy * hand->w + (uint32_t)wx] &&
-			     sum < PV_GLARE_LEVEL;
-			raw->valid[j * PV_ROI_SIZE + i] = ok;
-			outside += !inside;
-			valid += ok;
-			saturated += inside && sum >= PV_GLARE_LEVEL;
 		}
+	}
 	raw->valid_fraction = (float)valid / (PV_ROI_SIZE * PV_ROI_SIZE);
 	raw->saturated_fraction = (float)saturated / (PV_ROI_SIZE * PV_ROI_SIZE);
 	return (float)outside / (PV_ROI_SIZE * PV_ROI_SIZE);
@@ -1242,6 +1270,7 @@ int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 	enum pv_roi_status st_storage, *st = status ? status : &st_storage;
 	struct pv_roi_raw *raw;
 	struct pv_hand hand;
+	struct pv_roi_geometry judged;
 	enum geometry_source src;
 	float outside;
 	int err;
@@ -1275,9 +1304,14 @@ int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 		return -ENOMEM;
 	}
 	roi->unanchored = src != GEOM_VALLEYS;
-	outside = sample_roi(img, &hand, &roi->geom, raw);
-	pv_quality_assess(img, &hand, &roi->geom, raw, &roi->quality);
-	*st = judge(&hand, &roi->geom, raw, outside, &roi->quality);
+	judged = roi->geom;
+	if (src != GEOM_CROP)
+		judged.side_px *= QUALITY_SIDE_RADII / ROI_SIDE_RADII;
+	outside = sample_roi(img, &hand, &judged, src == GEOM_CROP, raw);
+	pv_quality_assess(img, &hand, &judged, raw, &roi->quality);
+	*st = judge(&hand, &judged, raw, outside, &roi->quality);
+	if (src != GEOM_CROP)
+		sample_roi(img, &hand, &roi->geom, true, raw);
 	err = pv_enhance_roi(raw, roi->pixels);
 	memcpy(roi->valid, raw->valid, sizeof(roi->valid));
 	explicit_bzero(raw, sizeof(*raw));

@@ -14,7 +14,8 @@ MATCH_UNIT_TESTS := \
 	$(BUILD)/tests/test_match_gallery \
 	$(BUILD)/tests/test_match_renew \
 	$(BUILD)/tests/test_template_features \
-	$(BUILD)/tests/test_match_error_rates
+	$(BUILD)/tests/test_match_error_rates \
+	$(BUILD)/tests/test_match_render
 
 UNIT_TESTS += $(MATCH_UNIT_TESTS)
 
@@ -23,7 +24,11 @@ $(BUILD)/obj/tests/unit/test_template%.o $(BUILD)/obj/tests/unit/test_match%.o: 
 
 $(BUILD)/tests/test_match_error_rates: $(BUILD)/obj/tools/palmctl/error_rates.o
 
+# Frame to score on the renderer's hands.
+$(BUILD)/obj/tests/unit/test_match_render.o: CPPFLAGS += $(RENDER_CPPFLAGS)
+$(BUILD)/tests/test_match_render: $(RENDER_LIB)
+
 .SECONDEXPANSION:
 $(MATCH_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $$(PALMVEIN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(MATCH_TEST_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MATCH_TEST_LIBS)

@@ -322,10 +322,10 @@ static const struct presentation fingers_off_top[] = {
 	{ 14, 3 }, { 51, 6 }, { 450, 2 }, { 242, 4 }, { 334, 5 }, { 456, 5 },
 };
 
-/* Of that set's accepted ROIs 95 % have their centre within 0.26 sides of
+/* Of that set's accepted ROIs 95 % had their centre within 0.26 sides of
  * the palm centre, 99 % within 0.35 (the ROI sits 0.3 R towards the
- * fingers). */
-#define MAX_CENTRE_SIDES 0.3f
+ * fingers), sides of 1.45 R then: 0.3 of those, on today's 2 R sides. */
+#define MAX_CENTRE_SIDES (0.3f * 1.45f / 2.0f)
 
 /*
  * Draws presentation @p (full nuisance, without its room light unless @lit)
@@ -379,6 +379,69 @@ static void assert_roi_on_palm(uint32_t width, uint32_t height, struct presentat
 		      p.identity, p.pres, (double)hypotf(h.u, h.v), (double)h.side_mm);
 	free(roi);
 }
+
+/* A presentation of `pv-render-set --seed S --size WxH --pairs`. */
+struct paired_presentation {
+	uint64_t seed;
+	uint32_t width, height, identity;
+	unsigned int pres;
+};
+
+/*
+ * Lit-minus-unlit frames (full nuisance) where a wide V completed the
+ * valley triple and turned the ROI by 10-22 degrees: seed 1's hold a glare
+ * spot on the hand's edge or a fallback mask's thumb gap (opening
+ * 1.55-2.41); on the others the dim-fingers mask showed the thumb gap wide
+ * (1.65-2.26) and Otsu's mask, cutting into the outline, narrowed it to
+ * 1.03-1.36. (0089_05 now takes the axis of its closed fingers, whose ROI
+ * sits high on the palm: only the angle is asserted.)
+ */
+static const struct paired_presentation wide_v_in_triple[] = {
+	{ 1, 768, 576, 82, 4 }, { 1, 768, 576, 89, 5 }, { 1, 768, 576, 92, 6 },
+	{ 7, 768, 576, 86, 4 }, { 12, 1280, 800, 10, 6 }, { 12, 1280, 800, 13, 5 },
+};
+
+START_TEST(roi_on_palm_without_wide_valleys)
+{
+	const struct paired_presentation p = wide_v_in_triple[_i];
+	const struct pv_optics optics = { p.width, p.height, 2, { 850, 940 } };
+	const size_t size = (size_t)p.width * p.height;
+	uint8_t *frame[2] = { malloc(size), malloc(size) };
+	struct pv_roi *roi = malloc(sizeof(*roi));
+	struct pv_image img[2], diff;
+	struct pv_scene_desc desc[2];
+	struct pv_exposure exp[2];
+	enum pv_roi_status status;
+	float err;
+
+	ck_assert_ptr_nonnull(frame[0]);
+	ck_assert_ptr_nonnull(frame[1]);
+	ck_assert_ptr_nonnull(roi);
+	pv_presentation_draw(p.seed, p.identity, p.pres, 1.0f, &desc[0], &exp[0]);
+	pv_presentation_draw_unlit(p.seed, p.identity, p.pres, 1.0f, &desc[1], &exp[1]);
+	for (int k = 0; k < 2; k++) {
+		struct pv_scene *scene = pv_scene_render(&desc[k], &optics);
+
+		ck_assert_ptr_nonnull(scene);
+		ck_assert_int_eq(pv_scene_expose(scene, &exp[k], frame[k], size), 0);
+		pv_scene_free(scene);
+		ck_assert_int_eq(pv_image_wrap(&img[k], p.width, p.height, p.width, 8,
+					       frame[k]), 0);
+	}
+	ck_assert_int_eq(pv_image_cancel_ambient(&img[0], &img[1], &diff), 0);
+	ck_assert_msg(pv_roi_extract(&diff, roi, &status) == 0, "seed %u %04u_%02u: no ROI: %s",
+		      (unsigned int)p.seed, p.identity, p.pres, pv_roi_status_str(status));
+	err = angle_error(roi->geom.angle_deg, desc[0].pose.rotation_deg);
+	ck_assert_msg(err <= MAX_ANGLE_ERROR_DEG,
+		      "seed %u %04u_%02u: ROI at %.1f degrees, hand at %.1f",
+		      (unsigned int)p.seed, p.identity, p.pres, (double)roi->geom.angle_deg,
+		      (double)desc[0].pose.rotation_deg);
+	pv_image_free(&diff);
+	free(roi);
+	free(frame[0]);
+	free(frame[1]);
+}
+END_TEST
 
 START_TEST(roi_on_palm_when_fingers_leave_top)
 {
@@ -487,6 +550,8 @@ int main(void)
 			    (int)(sizeof(glow_taken_as_hand) / sizeof(glow_taken_as_hand[0])));
 	tcase_add_loop_test(tc, roi_size_same_under_room_light, 0,
 			    sizeof(rim_lost_in_light) / sizeof(rim_lost_in_light[0]));
+	tcase_add_loop_test(tc, roi_on_palm_without_wide_valleys, 0,
+			    (int)(sizeof(wide_v_in_triple) / sizeof(wide_v_in_triple[0])));
 	tcase_add_loop_test(tc, roi_points_up_when_fingers_lost, 0,
 			    (int)(sizeof(fingers_lost) / sizeof(fingers_lost[0])));
 	suite_add_tcase(s, tc);
