@@ -19,6 +19,7 @@
 #include "check_run.h"
 #include "hand.h"
 #include "render.h"
+#include "render_helpers.h"
 
 START_TEST(subtracts_and_clips_8bit)
 {
@@ -99,20 +100,6 @@ END_TEST
 #define FIELD_MM 200.0f
 #define NOMINAL_MM 60.0f
 
-static uint8_t *render_frame(const struct pv_scene_desc *desc,
-			     const struct pv_exposure *exp)
-{
-	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
-	struct pv_scene *scene = pv_scene_render(desc, &optics);
-	uint8_t *frame = malloc((size_t)W * H);
-
-	ck_assert_ptr_nonnull(scene);
-	ck_assert_ptr_nonnull(frame);
-	ck_assert_int_eq(pv_scene_expose(scene, exp, frame, (size_t)W * H), 0);
-	pv_scene_free(scene);
-	return frame;
-}
-
 /* Mean of the frame over a @r-pixel square around (@x, @y). */
 static double mean_around(const struct pv_image *img, int x, int y, int r)
 {
@@ -140,12 +127,12 @@ START_TEST(pair_leaves_what_the_leds_lit)
 
 	pv_presentation_draw(1, 3, 4, 1.0f, &desc, &exp);
 	ck_assert_float_gt(desc.ambient, 0.1f);
-	f_lit = render_frame(&desc, &exp);
+	f_lit = test_render_frame(&desc, &exp, W, H);
 	dark_desc = desc;
 	dark_desc.ambient = 0;
-	f_dark = render_frame(&dark_desc, &exp);
+	f_dark = test_render_frame(&dark_desc, &exp, W, H);
 	pv_presentation_draw_unlit(1, 3, 4, 1.0f, &desc, &unlit_exp);
-	f_unlit = render_frame(&desc, &unlit_exp);
+	f_unlit = test_render_frame(&desc, &unlit_exp, W, H);
 	ck_assert_int_eq(pv_image_wrap(&lit, W, H, W, 8, f_lit), 0);
 	ck_assert_int_eq(pv_image_wrap(&unlit, W, H, W, 8, f_unlit), 0);
 	ck_assert_int_eq(pv_image_wrap(&dark, W, H, W, 8, f_dark), 0);
@@ -215,9 +202,9 @@ START_TEST(pair_roi_is_the_roi_in_the_dark)
 			dark_desc = desc;
 			dark_desc.ambient = 0;
 			pv_presentation_draw_unlit(1, id, p, 1.0f, &unlit_desc, &unlit_exp);
-			f_lit = render_frame(&desc, &exp);
-			f_unlit = render_frame(&unlit_desc, &unlit_exp);
-			f_dark = render_frame(&dark_desc, &exp);
+			f_lit = test_render_frame(&desc, &exp, W, H);
+			f_unlit = test_render_frame(&unlit_desc, &unlit_exp, W, H);
+			f_dark = test_render_frame(&dark_desc, &exp, W, H);
 			ck_assert_int_eq(pv_image_wrap(&lit, W, H, W, 8, f_lit), 0);
 			ck_assert_int_eq(pv_image_wrap(&unlit, W, H, W, 8, f_unlit), 0);
 			ck_assert_int_eq(pv_image_wrap(&dark, W, H, W, 8, f_dark), 0);

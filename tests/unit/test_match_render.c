@@ -14,6 +14,7 @@
 
 #include "check_run.h"
 #include "render.h"
+#include "render_helpers.h"
 
 #define W 768
 #define H 576
@@ -25,7 +26,6 @@
 
 static void extract(uint32_t identity, float spread, struct pv_template *t)
 {
-	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
 	const struct pv_scene_desc desc = {
 		.target = PV_TARGET_PALM,
 		.identity = identity,
@@ -36,14 +36,9 @@ static void extract(uint32_t identity, float spread, struct pv_template *t)
 		.max_intensity = { 255, 255 }, .lit_mask = 1u << 1, .bits = 8,
 		.noise_seed = identity,
 	};
-	struct pv_scene *scene = pv_scene_render(&desc, &optics);
-	uint8_t *frame = malloc((size_t)W * H);
+	uint8_t *frame = test_render_frame(&desc, &exp, W, H);
 	struct pv_image img;
 
-	ck_assert_ptr_nonnull(scene);
-	ck_assert_ptr_nonnull(frame);
-	ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
-	pv_scene_free(scene);
 	ck_assert_int_eq(pv_image_wrap(&img, W, H, W, 8, frame), 0);
 	ck_assert_int_eq(pv_extract(&img, t, NULL, NULL), 0);
 	free(frame);

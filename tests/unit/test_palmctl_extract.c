@@ -15,6 +15,7 @@
 #include "../../tools/palmctl/palmctl.h"
 #include "check_run.h"
 #include "render.h"
+#include "render_helpers.h"
 
 #define W 768
 #define H 576
@@ -36,14 +37,8 @@ static void write_pgm(const char *path, const uint8_t *px, unsigned int w,
 static void render_to(const char *path, const struct pv_scene_desc *desc,
 		      const struct pv_exposure *exp)
 {
-	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
-	struct pv_scene *scene = pv_scene_render(desc, &optics);
-	uint8_t *frame = malloc((size_t)W * H);
+	uint8_t *frame = test_render_frame(desc, exp, W, H);
 
-	ck_assert_ptr_nonnull(scene);
-	ck_assert_ptr_nonnull(frame);
-	ck_assert_int_eq(pv_scene_expose(scene, exp, frame, (size_t)W * H), 0);
-	pv_scene_free(scene);
 	write_pgm(path, frame, W, H);
 	free(frame);
 }
