@@ -62,6 +62,7 @@ struct defect {
 	float depth;
 	float opening;			/* hull edge length / depth */
 	float vx, vy;			/* valley point, sub-pixel */
+	bool thumb;			/* the near valley of a thumb triple */
 };
 
 static const int8_t dir_dx[8] = { 1, 1, 0, -1, -1, -1, 0, 1 };
@@ -299,6 +300,7 @@ static uint32_t find_gaps(const struct pv_image *img, const struct pv_hand *hand
 		gaps[ngaps].start = a;
 		gaps[ngaps].end = b;
 		gaps[ngaps].deepest = deepest;
+		gaps[ngaps].thumb = false;
 		gaps[ngaps].depth = best;
 		gaps[ngaps].opening = len / best;
 		ngaps++;
@@ -370,7 +372,8 @@ static uint32_t thumb_gap(const struct pv_hand *hand, const struct defect *gaps,
 struct valley_line {
 	float ax, ay, bx, by;	/* outer gaps' valley points, working px */
 	float side_x, side_y;	/* where the narrow gaps lie from the palm */
-	/* wide gaps seen on the masks tried before, working px */
+	/* wide gaps and thumb valleys seen on the masks tried before,
+	 * working px */
 	uint32_t wide;
 	float wide_x[WIDE_GAPS_MAX], wide_y[WIDE_GAPS_MAX];
 };
@@ -383,7 +386,11 @@ struct valley_line {
  * dim-fingers one) narrows the thumb gap to a slot's opening (1.7-2.3 to
  * 1.0-1.4 on the renderer's lit-minus-unlit frames), and it completes a
  * triple with two finger gaps. A gap within this many R of one that an
- * earlier mask showed wide is not a finger gap.
+ * earlier mask showed wide, or that the dim-fingers mask took for the
+ * thumb valley of a thumb triple (thumb_triple(): Otsu's mask can move
+ * that valley and the palm centre just past its limits), is not a finger
+ * gap. Other masks cut into the outline themselves or take in room light,
+ * and their thumb triples can be finger valleys seen askew.
  */
 #define WIDE_GAP_REACH 0.3f
 
@@ -470,10 +477,11 @@ static bool thumb_triple(const struct pv_hand *hand, const struct defect *const 
  * nearly on a line, with a fingertip between neighbours and the palm centre
  * behind them. Finger gaps are narrow slots (opening below their depth);
  * the thumb gap is a wide V and the gap between thumb and wrist wider still,
- * and the thumb valley sits far from its neighbour.
+ * and the thumb valley sits far from its neighbour. Marks the thumb valley
+ * of each thumb triple it refuses, for the masks tried next.
  */
 static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
-			   uint32_t n, const struct defect *gaps, uint32_t ngaps,
+			   uint32_t n, struct defect *gaps, uint32_t ngaps,
 			   struct valley_line *line)
 {
 	const float r = hand->palm_radius;
@@ -519,8 +527,10 @@ static bool choose_valleys(const struct pv_hand *hand, const struct point *pts,
 			       ey * (hand->palm_x - v[0].x)) / len;
 		if (d_palm < 0.4f * r || valley_level(hand, g, &nearest) < VALLEY_MIN_LEVEL)
 			continue;
-		if (thumb_triple(hand, g, d_palm))
+		if (thumb_triple(hand, g, d_palm)) {
+			gaps[(i + (uint32_t)nearest) % ngaps].thumb = true;
 			continue;
+		}
 		/* a wide V is the thumb gap, or one beside a glare spot on the edge */
 		if (g[0]->opening > SLOT_MAX_OPENING || g[1]->opening > SLOT_MAX_OPENING ||
 		    g[2]->opening > SLOT_MAX_OPENING || seen_wide(hand, line, g[0]) ||
@@ -736,9 +746,13 @@ static void palm_from_ridge(struct pv_hand *hand, float ux, float uy)
 	}
 }
 
-/* Finds the valley line on the current mask; -ENOMEM or 0 with *found. */
+/*
+ * Finds the valley line on the current mask; -ENOMEM or 0 with *found.
+ * @whole_outline: the mask holds the hand's dim outline (dim fingers), so
+ * the thumb valleys of the thumb triples it refuses are worth keeping.
+ */
 static int find_valley_line(const struct pv_image *img, const struct pv_hand *hand,
-			    struct valley_line *line, bool *found)
+			    bool whole_outline, struct valley_line *line, bool *found)
 {
 	const uint32_t n = hand->w * hand->h;
 	struct point *pts = malloc(4 * (size_t)n * sizeof(*pts));
@@ -760,7 +774,8 @@ static int find_valley_line(const struct pv_image *img, const struct pv_hand *ha
 		ngaps = find_gaps(img, hand, pts, npts, hull, nhull, gaps);
 		*found = choose_valleys(hand, pts, npts, gaps, ngaps, line);
 		for (uint32_t k = 0; k < ngaps && !*found && line->wide < WIDE_GAPS_MAX; k++)
-			if (gaps[k].opening > SLOT_MAX_OPENING) {
+			if (gaps[k].opening > SLOT_MAX_OPENING ||
+			    (whole_outline && gaps[k].thumb)) {
 				line->wide_x[line->wide] = gaps[k].vx;
 				line->wide_y[line->wide++] = gaps[k].vy;
 			}
@@ -803,7 +818,7 @@ static int retry_lit(const struct pv_image *img, struct pv_hand *hand,
 		err = pv_hand_mask(hand, PV_SEG_TWO_SIDED);
 	*in_place = err ? PV_SEG_MODES : PV_SEG_TWO_SIDED;
 	if (!err)
-		err = find_valley_line(img, hand, line, found);
+		err = find_valley_line(img, hand, false, line, found);
 	else if (err == -ENOENT)
 		err = 0;
 	if (!err && !*found) {
@@ -917,7 +932,8 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		}
 	}
 	for (;;) {
-		err = find_valley_line(img, hand, &line, &found);
+		err = find_valley_line(img, hand, in_place == PV_SEG_DIM_FINGERS, &line,
+				       &found);
 		if (err)
 			return err;
 		if (found)
