@@ -20,6 +20,7 @@
 #include "check_run.h"
 #include "hand.h"
 #include "render.h"
+#include "render_helpers.h"
 
 #define W 768
 #define H 576
@@ -408,27 +409,19 @@ static const struct paired_presentation wide_v_in_triple[] = {
 START_TEST(roi_on_palm_without_wide_valleys)
 {
 	const struct paired_presentation p = wide_v_in_triple[_i];
-	const struct pv_optics optics = { p.width, p.height, 2, { 850, 940 } };
-	const size_t size = (size_t)p.width * p.height;
-	uint8_t *frame[2] = { malloc(size), malloc(size) };
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	struct pv_image img[2], diff;
 	struct pv_scene_desc desc[2];
 	struct pv_exposure exp[2];
 	enum pv_roi_status status;
+	uint8_t *frame[2];
 	float err;
 
-	ck_assert_ptr_nonnull(frame[0]);
-	ck_assert_ptr_nonnull(frame[1]);
 	ck_assert_ptr_nonnull(roi);
 	pv_presentation_draw(p.seed, p.identity, p.pres, 1.0f, &desc[0], &exp[0]);
 	pv_presentation_draw_unlit(p.seed, p.identity, p.pres, 1.0f, &desc[1], &exp[1]);
 	for (int k = 0; k < 2; k++) {
-		struct pv_scene *scene = pv_scene_render(&desc[k], &optics);
-
-		ck_assert_ptr_nonnull(scene);
-		ck_assert_int_eq(pv_scene_expose(scene, &exp[k], frame[k], size), 0);
-		pv_scene_free(scene);
+		frame[k] = test_render_frame(&desc[k], &exp[k], p.width, p.height);
 		ck_assert_int_eq(pv_image_wrap(&img[k], p.width, p.height, p.width, 8,
 					       frame[k]), 0);
 	}
