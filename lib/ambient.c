@@ -37,7 +37,6 @@ int pv_image_cancel_ambient(const struct pv_image *lit,
 	if (!lit || !unlit || !lit->data || !unlit->data ||
 	    lit->width == 0 || lit->height == 0 ||
 	    (lit->bits != 8 && lit->bits != 16) ||
-	    (uint64_t)lit->stride < (uint64_t)lit->width * (lit->bits / 8) ||
 	    unlit->width != lit->width || unlit->height != lit->height ||
 	    unlit->bits != lit->bits || unlit->maxval != lit->maxval ||
 	    (uint64_t)lit->stride < (uint64_t)lit->width * (lit->bits / 8) ||
