@@ -1326,18 +1326,17 @@ int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 	outside = sample_roi(img, &hand, &judged, src == GEOM_CROP, raw);
 	pv_quality_assess(img, &hand, &judged, raw, &roi->quality);
 	*st = judge(&hand, &judged, raw, outside, &roi->quality);
-	if (src != GEOM_CROP)
-		sample_roi(img, &hand, &roi->geom, true, raw);
-	err = pv_enhance_roi(raw, roi->pixels);
-	memcpy(roi->valid, raw->valid, sizeof(roi->valid));
+	/* a refused capture keeps the zeroed pixels and mask: nothing to enhance */
+	if (*st == PV_ROI_OK) {
+		if (src != GEOM_CROP)
+			sample_roi(img, &hand, &roi->geom, true, raw);
+		err = pv_enhance_roi(raw, roi->pixels);
+		memcpy(roi->valid, raw->valid, sizeof(roi->valid));
+	}
 	explicit_bzero(raw, sizeof(*raw));
 	free(raw);
 	pv_hand_release(&hand);
 	if (err)
 		return err;
-	if (*st != PV_ROI_OK) {
-		explicit_bzero(roi->pixels, sizeof(roi->pixels));
-		return -EAGAIN;
-	}
-	return 0;
+	return *st == PV_ROI_OK ? 0 : -EAGAIN;
 }
