@@ -55,7 +55,6 @@ static float angle_error(float got, float want)
 START_TEST(roi_follows_rendered_pose)
 {
 	const struct pose_case *c = &cases[_i];
-	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
 	struct pv_scene_desc desc = {
 		.target = PV_TARGET_PALM,
 		.identity = c->identity,
@@ -69,18 +68,13 @@ START_TEST(roi_follows_rendered_pose)
 		.gain_q4 = 16, .intensity = { 0, 128 }, .max_intensity = { 255, 255 },
 		.lit_mask = 1u << 1, .bits = 8, .noise_seed = c->identity,
 	};
-	uint8_t *frame = malloc((size_t)W * H);
+	uint8_t *frame = test_render_frame(&desc, &exp, W, H);
 	struct pv_roi *roi = malloc(sizeof(*roi));
-	struct pv_scene *scene = pv_scene_render(&desc, &optics);
 	enum pv_roi_status status;
 	struct pv_image img;
 	float err;
 
-	ck_assert_ptr_nonnull(frame);
 	ck_assert_ptr_nonnull(roi);
-	ck_assert_ptr_nonnull(scene);
-	ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
-	pv_scene_free(scene);
 	ck_assert_int_eq(pv_image_wrap(&img, W, H, W, 8, frame), 0);
 	ck_assert_msg(pv_roi_extract(&img, roi, &status) == 0,
 		      "case %d: no ROI: %s", _i, pv_roi_status_str(status));
@@ -102,28 +96,25 @@ END_TEST
  * way, and hardly any is more than 10 degrees off. */
 START_TEST(roi_on_kiosk_presentations)
 {
-	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
-	uint8_t *frame = malloc((size_t)W * H);
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	int found = 0, flipped = 0, off = 0;
 
-	ck_assert_ptr_nonnull(frame);
 	ck_assert_ptr_nonnull(roi);
 	for (uint32_t k = 0; k < KIOSK_FRAMES; k++) {
 		struct pv_scene_desc desc;
 		struct pv_exposure exp;
-		struct pv_scene *scene;
 		enum pv_roi_status status;
 		struct pv_image img;
+		uint8_t *frame;
+		int ret;
 		float err;
 
 		pv_presentation_draw(KIOSK_SET_SEED, 201 + k, 1, 1.0f, &desc, &exp);
-		scene = pv_scene_render(&desc, &optics);
-		ck_assert_ptr_nonnull(scene);
-		ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
-		pv_scene_free(scene);
+		frame = test_render_frame(&desc, &exp, W, H);
 		ck_assert_int_eq(pv_image_wrap(&img, W, H, W, 8, frame), 0);
-		if (pv_roi_extract(&img, roi, &status) != 0) {
+		ret = pv_roi_extract(&img, roi, &status);
+		free(frame);
+		if (ret != 0) {
 			printf("test_roi_render: identity %u: %s\n", 201 + k,
 			       pv_roi_status_str(status));
 			continue;
@@ -139,7 +130,6 @@ START_TEST(roi_on_kiosk_presentations)
 	ck_assert_int_eq(flipped, 0);
 	ck_assert_int_le(off, 3);
 	free(roi);
-	free(frame);
 }
 END_TEST
 
@@ -203,29 +193,27 @@ static int consistent_rois(uint32_t identity, float k, float max_mm, float max_d
 			   float max_scale, int *found)
 {
 	const struct pv_optics optics = { W, H, 2, { 850, 940 } };
-	uint8_t *frame = malloc((size_t)W * H);
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	float u[SET_PRESENTATIONS], v[SET_PRESENTATIONS], a[SET_PRESENTATIONS];
 	float side[SET_PRESENTATIONS], mu, mv, ma, ms;
 	int n = 0, good = 0;
 
-	ck_assert_ptr_nonnull(frame);
 	ck_assert_ptr_nonnull(roi);
 	for (unsigned int p = 1; p <= SET_PRESENTATIONS; p++) {
 		struct pv_scene_desc desc;
 		struct pv_exposure exp;
-		struct pv_scene *scene;
 		enum pv_roi_status status;
 		struct pv_image img;
 		struct hand_roi h;
+		uint8_t *frame;
+		int ret;
 
 		pv_presentation_draw(KIOSK_SET_SEED, identity, p, k, &desc, &exp);
-		scene = pv_scene_render(&desc, &optics);
-		ck_assert_ptr_nonnull(scene);
-		ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, (size_t)W * H), 0);
-		pv_scene_free(scene);
+		frame = test_render_frame(&desc, &exp, W, H);
 		ck_assert_int_eq(pv_image_wrap(&img, W, H, W, 8, frame), 0);
-		if (pv_roi_extract(&img, roi, &status) != 0)
+		ret = pv_roi_extract(&img, roi, &status);
+		free(frame);
+		if (ret != 0)
 			continue;
 		roi_on_hand(&desc, &optics, &roi->geom, &h);
 		u[n] = h.u;
@@ -255,7 +243,6 @@ static int consistent_rois(uint32_t identity, float k, float max_mm, float max_d
 		}
 	}
 	free(roi);
-	free(frame);
 	return good;
 }
 
@@ -336,22 +323,15 @@ static const struct presentation fingers_off_top[] = {
 static void roi_of_presentation(uint32_t width, uint32_t height, struct presentation p,
 				bool lit, struct pv_scene_desc *desc, struct pv_roi *roi)
 {
-	const struct pv_optics optics = { width, height, 2, { 850, 940 } };
-	const size_t size = (size_t)width * height;
-	uint8_t *frame = malloc(size);
 	struct pv_exposure exp;
-	struct pv_scene *scene;
 	enum pv_roi_status status;
 	struct pv_image img;
+	uint8_t *frame;
 
-	ck_assert_ptr_nonnull(frame);
 	pv_presentation_draw(KIOSK_SET_SEED, p.identity, p.pres, 1.0f, desc, &exp);
 	if (!lit)
 		desc->ambient = 0;
-	scene = pv_scene_render(desc, &optics);
-	ck_assert_ptr_nonnull(scene);
-	ck_assert_int_eq(pv_scene_expose(scene, &exp, frame, size), 0);
-	pv_scene_free(scene);
+	frame = test_render_frame(desc, &exp, width, height);
 	ck_assert_int_eq(pv_image_wrap(&img, width, height, width, 8, frame), 0);
 	ck_assert_msg(pv_roi_extract(&img, roi, &status) == 0, "%04u_%02u: no ROI: %s",
 		      p.identity, p.pres, pv_roi_status_str(status));
