@@ -403,6 +403,76 @@ scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 				cost[i], t[i], PV_COARSE_ROWS });
 }
 
+/*
+ * Stage 4 of both searches: the halves of the grid along the hand, rows
+ * 0-15 and 16-31, each take their own shift of -1, 0 or +1 row about the
+ * winner @c (compared on every row). Finger spread stretches the palm
+ * along the hand, which no single alignment follows (docs/accuracy.md,
+ * "Two halves"). A half is judged on its even rows; its odd rows are
+ * compared only when it moves. The wide table holds the shifts one row
+ * past the normal search's range.
+ */
+static inline __attribute__((always_inline)) struct pv_tally
+half_tally(pv_compare_fn compare, const struct pv_packed *v,
+	   const struct pv_packed *ref, int half, bool odd)
+{
+	/* Grid rows 16 * half.. in search order: four of the coarse rows,
+	 * four of the other even ones, eight odd ones. */
+	if (odd)
+		return compare(v->row + PV_HALF_ROWS + 8 * half,
+			       ref->row + PV_HALF_ROWS + 8 * half, 8);
+
+	struct pv_tally a = compare(v->row + 4 * half, ref->row + 4 * half, 4);
+	struct pv_tally b = compare(v->row + PV_COARSE_ROWS + 4 * half,
+				    ref->row + PV_COARSE_ROWS + 4 * half, 4);
+
+	return (struct pv_tally){ a.dist + b.dist, a.overlap + b.overlap };
+}
+
+/* Lower distance per cell, over at least half the cells of @than. */
+static inline bool agrees_better(struct pv_tally t, struct pv_tally than)
+{
+	return 2 * t.overlap >= than.overlap &&
+	       (uint64_t)t.dist * than.overlap < (uint64_t)than.dist * t.overlap;
+}
+
+static inline __attribute__((always_inline)) struct candidate
+shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
+	     pv_compare_fn compare, struct candidate c)
+{
+	struct candidate bent = c;
+
+	for (int half = 0; half < 2; half++) {
+		const struct pv_packed *v[3] = { NULL, NULL, NULL };
+		struct pv_tally even[3];
+		int best = 1;
+
+		for (int k = 0; k < 3; k++) {
+			int dy = c.dy + k - 1;
+
+			if (abs(dy) > PV_MATCH_WIDE_SHIFT_MAX)
+				continue;
+			v[k] = &probe->wide[pv_wide_index(c.pose, c.dx, dy)];
+			even[k] = half_tally(compare, v[k], ref, half, false);
+		}
+		for (int k = 0; k < 3; k += 2)
+			if (v[k] && agrees_better(even[k], even[best]))
+				best = k;
+		if (best == 1)
+			continue;
+
+		struct pv_tally was = half_tally(compare, v[1], ref, half, true);
+		struct pv_tally now = half_tally(compare, v[best], ref, half, true);
+
+		/* Unsigned: the sums wrap back into range. */
+		bent.tally.dist += even[best].dist + now.dist - even[1].dist - was.dist;
+		bent.tally.overlap += even[best].overlap + now.overlap -
+				      even[1].overlap - was.overlap;
+	}
+	bent.cost = normalised_distance(probe, bent.tally, PV_GRID);
+	return bent.cost < c.cost ? bent : c;
+}
+
 /* pv_probe_search() with a kernel above inlined: @compare and @scan. */
 static inline __attribute__((always_inline)) void
 search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilter,
@@ -487,7 +557,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
 
 	try_candidates(probe, ref, compare, &top, 1, PV_HALF_ROWS, PV_GRID, false);
-	fill_result(top, res);
+	fill_result(shift_halves(probe, ref, compare, top), res);
 }
 
 /*
@@ -629,7 +699,7 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 
 	if (!same_alignment(top[0], top[1]))
 		keep_best(&summit, 1, climb(probe, ref, compare, top[1], PV_GRID, 8));
-	fill_result(summit, res);
+	fill_result(shift_halves(probe, ref, compare, summit), res);
 }
 
 /*
@@ -719,6 +789,7 @@ static void search_exhaustive(const struct pv_probe *probe,
 
 				try_candidates(probe, ref, probe->kernel.fn, &c, 1, 0,
 					       PV_GRID, range > PV_MATCH_SHIFT_MAX);
+				c = shift_halves(probe, ref, probe->kernel.fn, c);
 				if (c.cost < top.cost)
 					top = c;
 			}

@@ -12,13 +12,16 @@
  * in 3-degree steps, scale 0.95/1/1.05. Coarse-to-fine: translation in
  * 2-cell steps on a quarter of the rows, then rotation and scale there,
  * then +-1 cell coordinate descent on half the rows from the best two, and
- * the winner's score on all rows (docs/accuracy.md).
+ * the winner on all rows. Last, each half of the grid along the hand (rows
+ * 0-15 and 16-31) may move one row more on its own, as finger spread
+ * stretches the palm (docs/accuracy.md).
  *
  * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
  * valleys to fix where the palm lies in it) the search is wider: translation
  * +-8 cells, the coarse lattice at -3, 0 and +3 degrees, and the best two
  * points of each rotation climbing to their optimum in translation, then
- * rotation and scale. It costs about 8 times the normal search.
+ * rotation and scale, then the halves as above. It costs about 7 times
+ * the normal search.
  */
 #ifndef PALMVEIN_MATCH_H
 #define PALMVEIN_MATCH_H
@@ -43,7 +46,8 @@ struct pv_match_result {
 	unsigned int overlap;	/* cells valid in both at the best alignment */
 	/* The alignment: the probe's code, rotated by rotation_deg and scaled
 	 * by scale about the grid centre (grid axes), then shifted by dx, dy
-	 * cells, lies best on the reference. */
+	 * cells, lies best on the reference; a half of the grid may lie one
+	 * row further (distance and overlap count that). */
 	int dx, dy;
 	float rotation_deg;
 	float scale;

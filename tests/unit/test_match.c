@@ -132,6 +132,41 @@ START_TEST(greedy_matches_exhaustive)
 }
 END_TEST
 
+/*
+ * A palm stretched along the hand: the lower half of @b lies one row
+ * further than its upper half. One alignment leaves one half a row off,
+ * which costs about half its agreement; each half takes its own shift.
+ */
+START_TEST(follows_stretch_between_halves)
+{
+	struct test_field f;
+	struct pv_template a, b, lower;
+
+	for (uint32_t seed = 50; seed < 60; seed++) {
+		struct pv_match_result r, re;
+		struct pv_probe *p;
+		int dy = (int)(seed % 2);	/* which half moved */
+
+		test_field_random(&f, seed);
+		test_template_from_field(&f, &a, 0, 0, 0, 1);
+		test_template_from_field(&f, &b, 0, (float)dy, 0, 1);
+		test_template_from_field(&f, &lower, 0, (float)(1 - dy), 0, 1);
+		for (int y = PV_GRID / 2; y < PV_GRID; y++) {
+			for (int pl = 0; pl < PV_CODE_PLANES; pl++)
+				b.code[pl][y] = lower.code[pl][y];
+			b.mask[y] = lower.mask[y];
+		}
+		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+		ck_assert_int_eq(pv_probe_match(p, &b, &r), 0);
+		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &re), 0);
+		pv_probe_free(p);
+		ck_assert_float_lt(r.distance, 0.02f);
+		ck_assert_float_gt(r.score, 0.99f);
+		ck_assert_float_le(r.score, re.score);
+	}
+}
+END_TEST
+
 START_TEST(kernels_agree)
 {
 	struct pv_row a[PV_GRID], b[PV_GRID];
@@ -349,6 +384,7 @@ int main(void)
 	tcase_add_test(tc, recovers_translation);
 	tcase_add_test(tc, recovers_rotation_and_scale);
 	tcase_add_test(tc, greedy_matches_exhaustive);
+	tcase_add_test(tc, follows_stretch_between_halves);
 	tcase_add_test(tc, kernels_agree);
 	tcase_add_test(tc, searches_agree);
 	tcase_add_test(tc, small_overlap_is_no_match);
