@@ -408,9 +408,10 @@ scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
  * 0-15 and 16-31, each take their own shift of -1, 0 or +1 row about the
  * winner @c (compared on every row). Finger spread stretches the palm
  * along the hand, which no single alignment follows (docs/accuracy.md,
- * "Two halves"). A half is judged on its even rows; its odd rows are
- * compared only when it moves. The wide table holds the shifts one row
- * past the normal search's range.
+ * "Two halves"). With @across a half may also move one cell sideways. A
+ * half is judged on its even rows; its odd rows are compared only when it
+ * moves. The wide table holds the shifts one cell past the normal search's
+ * range.
  */
 static inline __attribute__((always_inline)) struct pv_tally
 half_tally(pv_compare_fn compare, const struct pv_packed *v,
@@ -438,36 +439,43 @@ static inline bool agrees_better(struct pv_tally t, struct pv_tally than)
 
 static inline __attribute__((always_inline)) struct candidate
 shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
-	     pv_compare_fn compare, struct candidate c)
+	     pv_compare_fn compare, struct candidate c, int across)
 {
 	struct candidate bent = c;
 
 	for (int half = 0; half < 2; half++) {
-		const struct pv_packed *v[3] = { NULL, NULL, NULL };
-		struct pv_tally even[3];
-		int best = 1;
+		/* [0]: where the winner put it; then a row up or down, and with
+		 * @across, a cell sideways too. */
+		const struct pv_packed *v[9] = {
+			&probe->wide[pv_wide_index(c.pose, c.dx, c.dy)],
+		};
+		struct pv_tally even[9];
+		int n = 1, best = 0;
 
-		for (int k = 0; k < 3; k++) {
-			int dy = c.dy + k - 1;
+		for (int ddy = -1; ddy <= 1; ddy++)
+			for (int ddx = -across; ddx <= across; ddx++) {
+				int dx = c.dx + ddx, dy = c.dy + ddy;
 
-			if (abs(dy) > PV_MATCH_WIDE_SHIFT_MAX)
-				continue;
-			v[k] = &probe->wide[pv_wide_index(c.pose, c.dx, dy)];
+				if ((!ddx && !ddy) || abs(dx) > PV_MATCH_WIDE_SHIFT_MAX ||
+				    abs(dy) > PV_MATCH_WIDE_SHIFT_MAX)
+					continue;
+				v[n++] = &probe->wide[pv_wide_index(c.pose, dx, dy)];
+			}
+		for (int k = 0; k < n; k++)
 			even[k] = half_tally(compare, v[k], ref, half, false);
-		}
-		for (int k = 0; k < 3; k += 2)
-			if (v[k] && agrees_better(even[k], even[best]))
+		for (int k = 1; k < n; k++)
+			if (agrees_better(even[k], even[best]))
 				best = k;
-		if (best == 1)
+		if (!best)
 			continue;
 
-		struct pv_tally was = half_tally(compare, v[1], ref, half, true);
+		struct pv_tally was = half_tally(compare, v[0], ref, half, true);
 		struct pv_tally now = half_tally(compare, v[best], ref, half, true);
 
 		/* Unsigned: the sums wrap back into range. */
-		bent.tally.dist += even[best].dist + now.dist - even[1].dist - was.dist;
+		bent.tally.dist += even[best].dist + now.dist - even[0].dist - was.dist;
 		bent.tally.overlap += even[best].overlap + now.overlap -
-				      even[1].overlap - was.overlap;
+				      even[0].overlap - was.overlap;
 	}
 	bent.cost = normalised_distance(probe, bent.tally, PV_GRID);
 	return bent.cost < c.cost ? bent : c;
@@ -557,7 +565,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
 
 	try_candidates(probe, ref, compare, &top, 1, PV_HALF_ROWS, PV_GRID, false);
-	fill_result(shift_halves(probe, ref, compare, top), res);
+	fill_result(shift_halves(probe, ref, compare, top, 0), res);
 }
 
 /*
@@ -665,6 +673,9 @@ climb(const struct pv_probe *probe, const struct pv_packed *ref,
  */
 #define WIDE_ROT_STEPS 1
 #define WIDE_SEEDS 2
+/* Crops and closed hands: the halves may move sideways too (a wider
+ * margin on PolyU and PUT for 3 % of the wide search's time). */
+#define WIDE_ACROSS 1
 
 /* pv_probe_search_wide() with a kernel inlined: @compare and @scan. */
 static inline __attribute__((always_inline)) void
@@ -699,7 +710,7 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 
 	if (!same_alignment(top[0], top[1]))
 		keep_best(&summit, 1, climb(probe, ref, compare, top[1], PV_GRID, 8));
-	fill_result(shift_halves(probe, ref, compare, summit), res);
+	fill_result(shift_halves(probe, ref, compare, summit, WIDE_ACROSS), res);
 }
 
 /*
@@ -789,7 +800,8 @@ static void search_exhaustive(const struct pv_probe *probe,
 
 				try_candidates(probe, ref, probe->kernel.fn, &c, 1, 0,
 					       PV_GRID, range > PV_MATCH_SHIFT_MAX);
-				c = shift_halves(probe, ref, probe->kernel.fn, c);
+				c = shift_halves(probe, ref, probe->kernel.fn, c,
+						 range > PV_MATCH_SHIFT_MAX ? WIDE_ACROSS : 0);
 				if (c.cost < top.cost)
 					top = c;
 			}
