@@ -404,14 +404,15 @@ scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 }
 
 /*
- * Stage 4 of both searches: the halves of the grid along the hand, rows
- * 0-15 and 16-31, each take their own shift of -1, 0 or +1 row about the
- * winner @c (compared on every row). Finger spread stretches the palm
- * along the hand, which no single alignment follows (docs/accuracy.md,
- * "Two halves"). With @across a half may also move one cell sideways. A
- * half is judged on its even rows; its odd rows are compared only when it
- * moves. The wide table holds the shifts one cell past the normal search's
- * range.
+ * Stage 4 of both searches: finger spread stretches and bends the palm,
+ * which no single alignment follows (docs/accuracy.md, "Two halves"). So
+ * each half of the grid along the hand, rows 0-15 and 16-31, picks on its
+ * even rows the best of: where the winner @c put it, a row up or down, a
+ * rotation step either way, and with @across a cell sideways too. Its odd
+ * rows are then compared there, and the two halves make the result.
+ * @even, when not NULL, is @c's tally on the even rows (the first
+ * PV_HALF_ROWS in search order), which saves comparing one half there.
+ * The wide table holds the shifts one cell past the normal search's range.
  */
 static inline __attribute__((always_inline)) struct pv_tally
 half_tally(pv_compare_fn compare, const struct pv_packed *v,
@@ -437,19 +438,21 @@ static inline bool agrees_better(struct pv_tally t, struct pv_tally than)
 	       (uint64_t)t.dist * than.overlap < (uint64_t)than.dist * t.overlap;
 }
 
+#define HALF_CHOICES (1 + 3 * 3 + 2)
+
 static inline __attribute__((always_inline)) struct candidate
 shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
-	     pv_compare_fn compare, struct candidate c, int across)
+	     pv_compare_fn compare, struct candidate c,
+	     const struct pv_tally *even, int across)
 {
-	struct candidate bent = c;
+	const int rot = c.pose % PV_ROT_STEPS;
+	struct pv_tally sum = { 0, 0 }, upper_centre = { 0, 0 };
 
 	for (int half = 0; half < 2; half++) {
-		/* [0]: where the winner put it; then a row up or down, and with
-		 * @across, a cell sideways too. */
-		const struct pv_packed *v[9] = {
+		const struct pv_packed *v[HALF_CHOICES] = {
 			&probe->wide[pv_wide_index(c.pose, c.dx, c.dy)],
 		};
-		struct pv_tally even[9];
+		struct pv_tally t[HALF_CHOICES];
 		int n = 1, best = 0;
 
 		for (int ddy = -1; ddy <= 1; ddy++)
@@ -461,24 +464,32 @@ shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
 					continue;
 				v[n++] = &probe->wide[pv_wide_index(c.pose, dx, dy)];
 			}
-		for (int k = 0; k < n; k++)
-			even[k] = half_tally(compare, v[k], ref, half, false);
+		if (rot > 0)
+			v[n++] = &probe->wide[pv_wide_index(c.pose - 1, c.dx, c.dy)];
+		if (rot < PV_ROT_STEPS - 1)
+			v[n++] = &probe->wide[pv_wide_index(c.pose + 1, c.dx, c.dy)];
+		if (half && even)
+			t[0] = (struct pv_tally){ even->dist - upper_centre.dist,
+						  even->overlap - upper_centre.overlap };
+		else
+			t[0] = half_tally(compare, v[0], ref, half, false);
+		if (!half)
+			upper_centre = t[0];
 		for (int k = 1; k < n; k++)
-			if (agrees_better(even[k], even[best]))
+			t[k] = half_tally(compare, v[k], ref, half, false);
+		for (int k = 1; k < n; k++)
+			if (agrees_better(t[k], t[best]))
 				best = k;
-		if (!best)
-			continue;
 
-		struct pv_tally was = half_tally(compare, v[0], ref, half, true);
-		struct pv_tally now = half_tally(compare, v[best], ref, half, true);
+		struct pv_tally odd = half_tally(compare, v[best], ref, half, true);
 
-		/* Unsigned: the sums wrap back into range. */
-		bent.tally.dist += even[best].dist + now.dist - even[0].dist - was.dist;
-		bent.tally.overlap += even[best].overlap + now.overlap -
-				      even[0].overlap - was.overlap;
+		sum.dist += t[best].dist + odd.dist;
+		sum.overlap += t[best].overlap + odd.overlap;
 	}
-	bent.cost = normalised_distance(probe, bent.tally, PV_GRID);
-	return bent.cost < c.cost ? bent : c;
+	c.tally = sum;
+	c.rows = PV_GRID;
+	c.cost = normalised_distance(probe, sum, PV_GRID);
+	return c;
 }
 
 /* pv_probe_search() with a kernel above inlined: @compare and @scan. */
@@ -561,11 +572,10 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 			if (step[i].cost < at[from[i]].cost)
 				at[from[i]] = step[i];
 	}
-	/* The score comes from every row of the winner. */
+	/* The score comes from every row of the winner, bent (stage 4). */
 	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
 
-	try_candidates(probe, ref, compare, &top, 1, PV_HALF_ROWS, PV_GRID, false);
-	fill_result(shift_halves(probe, ref, compare, top, 0), res);
+	fill_result(shift_halves(probe, ref, compare, top, &top.tally, 0), res);
 }
 
 /*
@@ -710,7 +720,7 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 
 	if (!same_alignment(top[0], top[1]))
 		keep_best(&summit, 1, climb(probe, ref, compare, top[1], PV_GRID, 8));
-	fill_result(shift_halves(probe, ref, compare, summit, WIDE_ACROSS), res);
+	fill_result(shift_halves(probe, ref, compare, summit, NULL, WIDE_ACROSS), res);
 }
 
 /*
@@ -798,9 +808,7 @@ static void search_exhaustive(const struct pv_probe *probe,
 			for (int dx = -range; dx <= range; dx++) {
 				struct candidate c = { pose, dx, dy, 0, { 0, 0 }, 0 };
 
-				try_candidates(probe, ref, probe->kernel.fn, &c, 1, 0,
-					       PV_GRID, range > PV_MATCH_SHIFT_MAX);
-				c = shift_halves(probe, ref, probe->kernel.fn, c,
+				c = shift_halves(probe, ref, probe->kernel.fn, c, NULL,
 						 range > PV_MATCH_SHIFT_MAX ? WIDE_ACROSS : 0);
 				if (c.cost < top.cost)
 					top = c;

@@ -12,9 +12,10 @@
  * in 3-degree steps, scale 0.95/1/1.05. Coarse-to-fine: translation in
  * 2-cell steps on a quarter of the rows, then rotation and scale there,
  * then +-1 cell coordinate descent on half the rows from the best two, and
- * the winner on all rows. Last, each half of the grid along the hand (rows
- * 0-15 and 16-31) may move one row more on its own, as finger spread
- * stretches the palm (docs/accuracy.md).
+ * last each half of the grid along the hand (rows 0-15 and 16-31) may move
+ * one row or turn one rotation step on its own, as finger spread stretches
+ * and bends the palm, and the score comes from all rows of both halves
+ * (docs/accuracy.md).
  *
  * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
  * valleys to fix where the palm lies in it) the search is wider: translation
@@ -46,8 +47,8 @@ struct pv_match_result {
 	unsigned int overlap;	/* cells valid in both at the best alignment */
 	/* The alignment: the probe's code, rotated by rotation_deg and scaled
 	 * by scale about the grid centre (grid axes), then shifted by dx, dy
-	 * cells, lies best on the reference; a half of the grid may lie one
-	 * row further (distance and overlap count that). */
+	 * cells, lies best on the reference; a half of the grid may lie a row
+	 * or a rotation step off that (distance and overlap count it). */
 	int dx, dy;
 	float rotation_deg;
 	float scale;
