@@ -132,6 +132,16 @@ START_TEST(greedy_matches_exhaustive)
 }
 END_TEST
 
+/* Rows 16-31 of @t become those of @from. */
+static void take_lower_half(struct pv_template *t, const struct pv_template *from)
+{
+	for (int y = PV_GRID / 2; y < PV_GRID; y++) {
+		for (int pl = 0; pl < PV_CODE_PLANES; pl++)
+			t->code[pl][y] = from->code[pl][y];
+		t->mask[y] = from->mask[y];
+	}
+}
+
 /*
  * A palm stretched along the hand: the lower half of @b lies one row
  * further than its upper half. One alignment leaves one half a row off,
@@ -151,11 +161,7 @@ START_TEST(follows_stretch_between_halves)
 		test_template_from_field(&f, &a, 0, 0, 0, 1);
 		test_template_from_field(&f, &b, 0, (float)dy, 0, 1);
 		test_template_from_field(&f, &lower, 0, (float)(1 - dy), 0, 1);
-		for (int y = PV_GRID / 2; y < PV_GRID; y++) {
-			for (int pl = 0; pl < PV_CODE_PLANES; pl++)
-				b.code[pl][y] = lower.code[pl][y];
-			b.mask[y] = lower.mask[y];
-		}
+		take_lower_half(&b, &lower);
 		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
 		ck_assert_int_eq(pv_probe_match(p, &b, &r), 0);
 		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &re), 0);
@@ -163,6 +169,30 @@ START_TEST(follows_stretch_between_halves)
 		ck_assert_float_lt(r.distance, 0.02f);
 		ck_assert_float_gt(r.score, 0.99f);
 		ck_assert_float_le(r.score, re.score);
+	}
+}
+END_TEST
+
+/*
+ * A palm bent at mid-hand: the lower half of @b is turned by one rotation
+ * step about the grid centre (distance 0.064 when only rows may move).
+ */
+START_TEST(follows_bend_between_halves)
+{
+	struct test_field f;
+	struct pv_template a, b, lower;
+
+	for (uint32_t seed = 60; seed < 70; seed++) {
+		struct pv_match_result r;
+		float turn = seed % 2 ? 3.0f : -3.0f;
+
+		test_field_random(&f, seed);
+		test_template_from_field(&f, &a, 0, 0, 0, 1);
+		test_template_from_field(&f, &b, 0, 0, 0, 1);
+		test_template_from_field(&f, &lower, 0, 0, turn, 1);
+		take_lower_half(&b, &lower);
+		ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+		ck_assert_float_lt(r.distance, 0.02f);
 	}
 }
 END_TEST
@@ -385,6 +415,7 @@ int main(void)
 	tcase_add_test(tc, recovers_rotation_and_scale);
 	tcase_add_test(tc, greedy_matches_exhaustive);
 	tcase_add_test(tc, follows_stretch_between_halves);
+	tcase_add_test(tc, follows_bend_between_halves);
 	tcase_add_test(tc, kernels_agree);
 	tcase_add_test(tc, searches_agree);
 	tcase_add_test(tc, small_overlap_is_no_match);
