@@ -11,6 +11,8 @@
 
 #include <palmvein/image.h>
 
+#include "roi_internal.h"
+
 static void subtract_row8(uint8_t *out, const uint8_t *lit,
 			  const uint8_t *unlit, uint32_t n)
 {
@@ -25,15 +27,34 @@ static void subtract_row16(uint16_t *out, const uint16_t *lit,
 		out[x] = lit[x] > unlit[x] ? (uint16_t)(lit[x] - unlit[x]) : 0;
 }
 
-int pv_image_cancel_ambient(const struct pv_image *lit,
-			    const struct pv_image *unlit, struct pv_image *out)
+/* Pixels the LEDs drove into clipping: at the glare level lit, below it unlit. */
+static void clipped_row8(uint8_t *out, const uint8_t *lit, const uint8_t *unlit,
+			 uint32_t n, uint8_t sat)
+{
+	for (uint32_t x = 0; x < n; x++)
+		out[x] = (lit[x] >= sat) & (unlit[x] < sat);
+}
+
+static void clipped_row16(uint8_t *out, const uint16_t *lit, const uint16_t *unlit,
+			  uint32_t n, uint16_t sat)
+{
+	for (uint32_t x = 0; x < n; x++)
+		out[x] = (lit[x] >= sat) & (unlit[x] < sat);
+}
+
+int pv_cancel_ambient_clipped(const struct pv_image *lit,
+			      const struct pv_image *unlit, struct pv_image *out,
+			      uint8_t **clipped)
 {
 	size_t row_bytes;
-	uint8_t *px;
+	uint8_t *px, *map = NULL;
+	uint32_t sat;
 
 	if (!out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	if (clipped)
+		*clipped = NULL;
 	if (!lit || !unlit || !lit->data || !unlit->data ||
 	    lit->width == 0 || lit->height == 0 ||
 	    (lit->bits != 8 && lit->bits != 16) ||
@@ -44,26 +65,49 @@ int pv_image_cancel_ambient(const struct pv_image *lit,
 		return -EINVAL;
 	row_bytes = (size_t)lit->width * (lit->bits / 8);
 	px = malloc(row_bytes * lit->height);
-	if (!px)
+	if (clipped)
+		map = malloc((size_t)lit->width * lit->height);
+	if (!px || (clipped && !map)) {
+		free(px);
+		free(map);
 		return -ENOMEM;
+	}
+	/* The level segment.c flags glare at. */
+	sat = (uint32_t)(PV_GLARE_LEVEL * (float)lit->maxval);
 	for (uint32_t y = 0; y < lit->height; y++) {
 		const uint8_t *l = (const uint8_t *)lit->data + (size_t)y * lit->stride;
 		const uint8_t *u = (const uint8_t *)unlit->data +
 				   (size_t)y * unlit->stride;
 		uint8_t *o = px + y * row_bytes;
+		uint8_t *m = map ? map + (size_t)y * lit->width : NULL;
 
-		if (lit->bits == 8)
+		if (lit->bits == 8) {
 			subtract_row8(o, l, u, lit->width);
-		else
+			if (m)
+				clipped_row8(m, l, u, lit->width, (uint8_t)sat);
+		} else {
 			subtract_row16((uint16_t *)(void *)o,
 				       (const uint16_t *)(const void *)l,
 				       (const uint16_t *)(const void *)u,
 				       lit->width);
+			if (m)
+				clipped_row16(m, (const uint16_t *)(const void *)l,
+					      (const uint16_t *)(const void *)u,
+					      lit->width, (uint16_t)sat);
+		}
 	}
 	*out = (struct pv_image){
 		.width = lit->width, .height = lit->height,
 		.stride = (uint32_t)row_bytes, .bits = lit->bits,
 		.owns_data = 1, .maxval = lit->maxval, .data = px,
 	};
+	if (clipped)
+		*clipped = map;
 	return 0;
+}
+
+int pv_image_cancel_ambient(const struct pv_image *lit,
+			    const struct pv_image *unlit, struct pv_image *out)
+{
+	return pv_cancel_ambient_clipped(lit, unlit, out, NULL);
 }

@@ -35,8 +35,10 @@ int pv_template_from_roi(const struct pv_roi *roi, struct pv_template *out)
 	return ret;
 }
 
-int pv_extract(const struct pv_image *img, struct pv_template *out,
-	       struct pv_roi *roi, enum pv_roi_status *status)
+/* The ROI of @img, or of the pair @img (lit) and @unlit, then its template. */
+static int extract(const struct pv_image *img, const struct pv_image *unlit,
+		   struct pv_template *out, struct pv_roi *roi,
+		   enum pv_roi_status *status)
 {
 	struct pv_roi *r = roi;
 	int ret;
@@ -48,7 +50,8 @@ int pv_extract(const struct pv_image *img, struct pv_template *out,
 		if (!r)
 			return -ENOMEM;
 	}
-	ret = pv_roi_extract(img, r, status);
+	ret = unlit ? pv_roi_extract_pair(img, unlit, r, status) :
+		      pv_roi_extract(img, r, status);
 	if (!ret)
 		ret = pv_template_from_roi(r, out);
 	if (!roi) {
@@ -56,4 +59,19 @@ int pv_extract(const struct pv_image *img, struct pv_template *out,
 		free(r);
 	}
 	return ret;
+}
+
+int pv_extract(const struct pv_image *img, struct pv_template *out,
+	       struct pv_roi *roi, enum pv_roi_status *status)
+{
+	return extract(img, NULL, out, roi, status);
+}
+
+int pv_extract_pair(const struct pv_image *lit, const struct pv_image *unlit,
+		    struct pv_template *out, struct pv_roi *roi,
+		    enum pv_roi_status *status)
+{
+	if (!unlit)
+		return -EINVAL;
+	return extract(lit, unlit, out, roi, status);
 }

@@ -1280,8 +1280,9 @@ static enum pv_roi_status judge(const struct pv_hand *hand,
 	return PV_ROI_OK;
 }
 
-int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
-		   enum pv_roi_status *status)
+/* pv_roi_extract(), with a pair's clipped pixels (pv_hand_segment()). */
+static int roi_extract(const struct pv_image *img, const uint8_t *clipped,
+		       struct pv_roi *roi, enum pv_roi_status *status)
 {
 	enum pv_roi_status st_storage, *st = status ? status : &st_storage;
 	struct pv_roi_raw *raw;
@@ -1297,7 +1298,7 @@ int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 		return -EINVAL;
 	memset(roi, 0, sizeof(*roi));
 	*st = PV_ROI_NO_HAND;
-	err = pv_hand_segment(img, &hand);
+	err = pv_hand_segment(img, clipped, &hand);
 	if (err == -ENOENT)
 		return -EAGAIN;
 	if (err)
@@ -1339,4 +1340,28 @@ int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 	if (err)
 		return err;
 	return *st == PV_ROI_OK ? 0 : -EAGAIN;
+}
+
+int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
+		   enum pv_roi_status *status)
+{
+	return roi_extract(img, NULL, roi, status);
+}
+
+int pv_roi_extract_pair(const struct pv_image *lit, const struct pv_image *unlit,
+			struct pv_roi *roi, enum pv_roi_status *status)
+{
+	struct pv_image diff;
+	uint8_t *clipped;
+	int err;
+
+	if (!roi)
+		return -EINVAL;
+	err = pv_cancel_ambient_clipped(lit, unlit, &diff, &clipped);
+	if (err)
+		return err;
+	err = roi_extract(&diff, clipped, roi, status);
+	free(clipped);
+	pv_image_free(&diff);
+	return err;
 }

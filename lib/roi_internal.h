@@ -58,9 +58,12 @@ enum pv_seg_mode {
  * Segments the hand of @img with PV_SEG_OTSU, or PV_SEG_TWO_SIDED when the
  * background is lit (Otsu would split the room light, not the hand). Returns 0 with @hand filled
  * (release it with pv_hand_release()), -ENOENT when nothing separates from
- * the background, -ENOMEM.
+ * the background, -ENOMEM. @clipped: NULL, or for a lit/unlit pair one
+ * byte per pixel of @img, 1 where the LEDs clipped: glare that the
+ * subtraction took below the glare level.
  */
-int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand);
+int pv_hand_segment(const struct pv_image *img, const uint8_t *clipped,
+		    struct pv_hand *hand);
 
 /*
  * Redoes the mask and what derives from it with @mode: 0, -ENOMEM, or
@@ -90,6 +93,15 @@ struct pv_roi_raw {
 	float valid_fraction;
 	float saturated_fraction;	/* of all samples, in the frame and clipped */
 };
+
+/*
+ * pv_image_cancel_ambient() that also returns, in *@clipped (malloc'd,
+ * width x height bytes; free it), the pixels the LEDs drove into clipping:
+ * at PV_GLARE_LEVEL in @lit and below it in @unlit. @clipped may be NULL.
+ */
+int pv_cancel_ambient_clipped(const struct pv_image *lit,
+			      const struct pv_image *unlit, struct pv_image *out,
+			      uint8_t **clipped);
 
 /* Background normalisation + CLAHE of @raw into 8-bit @out: 0 or -ENOMEM. */
 int pv_enhance_roi(const struct pv_roi_raw *raw, uint8_t *out);

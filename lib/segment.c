@@ -47,31 +47,48 @@ static inline u8x4 narrow_u8x4(i32x4 v)
 
 /*
  * Adds 8-bit @row to 16-bit column sums @sum and to counts @nsat of samples
- * at or above @sat, 16 columns at a time in generic vectors (SSE2 on x86-64,
- * NEON on arm64). Exact for up to 255 rows.
+ * at or above @sat or set in @clip (a pair's clipped pixels, or NULL), 16
+ * columns at a time in generic vectors (SSE2 on x86-64, NEON on arm64).
+ * Exact for up to 255 rows.
  */
-static void add_row8(uint16_t *sum, uint8_t *nsat, const uint8_t *row,
-		     uint32_t n, uint8_t sat)
+static inline __attribute__((always_inline)) void
+add_row8_with(uint16_t *sum, uint8_t *nsat, const uint8_t *row,
+	      const uint8_t *clip, uint32_t n, uint8_t sat)
 {
 	uint32_t x = 0;
 
 	for (; x + 16 <= n; x += 16) {
-		u8x16 v, c;
+		u8x16 v, c, k = { 0 };
 		u16x16 s;
 
 		memcpy(&v, row + x, sizeof(v));
+		if (clip)
+			memcpy(&k, clip + x, sizeof(k));
 		memcpy(&s, sum + x, sizeof(s));
 		memcpy(&c, nsat + x, sizeof(c));
 		s += __builtin_convertvector(v, u16x16);
-		/* the compare gives -1 in lanes at or above sat */
-		c -= (u8x16)(v >= sat);
+		/* the compares give -1 in lanes at or above sat, or clipped */
+		c -= (u8x16)((v >= sat) | (k != 0));
 		memcpy(sum + x, &s, sizeof(s));
 		memcpy(nsat + x, &c, sizeof(c));
 	}
 	for (; x < n; x++) {
 		sum[x] += row[x];
-		nsat[x] += row[x] >= sat;
+		nsat[x] += row[x] >= sat || (clip && clip[x]);
 	}
+}
+
+/* One copy without a clip row, one with. */
+static void add_row8(uint16_t *sum, uint8_t *nsat, const uint8_t *row,
+		     uint32_t n, uint8_t sat)
+{
+	add_row8_with(sum, nsat, row, NULL, n, sat);
+}
+
+static void add_row8_clipped(uint16_t *sum, uint8_t *nsat, const uint8_t *row,
+			     const uint8_t *clip, uint32_t n, uint8_t sat)
+{
+	add_row8_with(sum, nsat, row, clip, n, sat);
 }
 
 /* Working pixel @i from the @sum of its block and its @nsat glare samples. */
@@ -85,12 +102,15 @@ static void put_block(struct pv_hand *hand, uint8_t *out, size_t i, uint32_t sum
 }
 
 /*
- * Block means and glare flags. Rows are first accumulated column-wise over
- * the block's height, then the column sums are added up per block. 8-bit
- * frames, by far the common case, take narrow vector sums.
+ * Block means and glare flags, from @img and, for a lit/unlit pair, from
+ * @clipped (see pv_hand_segment()). Rows are first accumulated
+ * column-wise over the block's height, then the column sums are added up
+ * per block. 8-bit frames, by far the common case, take narrow vector
+ * sums.
  */
-static void downsample(const struct pv_image *img, struct pv_hand *hand,
-		       uint8_t *out, uint32_t *col_sum, uint32_t *col_sat)
+static void downsample(const struct pv_image *img, const uint8_t *clipped,
+		       struct pv_hand *hand, uint8_t *out, uint32_t *col_sum,
+		       uint32_t *col_sat)
 {
 	const uint32_t f = hand->factor, span = hand->w * f;
 	const float to_255 = 255.0f / (float)(f * f) / (float)img->maxval;
@@ -103,9 +123,17 @@ static void downsample(const struct pv_image *img, struct pv_hand *hand,
 		if (narrow) {
 			memset(sum16, 0, span * sizeof(*sum16));
 			memset(sat8, 0, span);
-			for (uint32_t dy = 0; dy < f; dy++)
-				add_row8(sum16, sat8, (const uint8_t *)img->data +
-					 (size_t)(y * f + dy) * img->stride, span, (uint8_t)sat);
+			for (uint32_t dy = 0; dy < f; dy++) {
+				const uint8_t *row = (const uint8_t *)img->data +
+						     (size_t)(y * f + dy) * img->stride;
+
+				if (clipped)
+					add_row8_clipped(sum16, sat8, row, clipped +
+							 (size_t)(y * f + dy) * img->width,
+							 span, (uint8_t)sat);
+				else
+					add_row8(sum16, sat8, row, span, (uint8_t)sat);
+			}
 			for (uint32_t x = 0; x < hand->w; x++) {
 				uint32_t sum = 0, nsat = 0;
 
@@ -123,17 +151,22 @@ static void downsample(const struct pv_image *img, struct pv_hand *hand,
 			const uint8_t *row = (const uint8_t *)img->data +
 					     (size_t)(y * f + dy) * img->stride;
 
+			const uint8_t *clip = clipped ? clipped + (size_t)(y * f + dy) *
+							img->width : NULL;
+
 			if (img->bits == 8) {
 				for (uint32_t x = 0; x < span; x++) {
 					col_sum[x] += row[x];
-					col_sat[x] += row[x] >= sat;
+					col_sat[x] += row[x] >= sat ||
+						      (clip && clip[x]);
 				}
 			} else {
 				const uint16_t *r16 = (const uint16_t *)row;
 
 				for (uint32_t x = 0; x < span; x++) {
 					col_sum[x] += r16[x];
-					col_sat[x] += r16[x] >= sat;
+					col_sat[x] += r16[x] >= sat ||
+						      (clip && clip[x]);
 				}
 			}
 		}
@@ -1140,7 +1173,8 @@ static size_t block_size(uint32_t w, uint32_t h, uint32_t f)
 	       2 * (size_t)w * f * sizeof(uint32_t);
 }
 
-int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
+int pv_hand_segment(const struct pv_image *img, const uint8_t *clipped,
+		    struct pv_hand *hand)
 {
 	uint32_t f, w, h, glare = 0;
 	size_t n;
@@ -1172,7 +1206,8 @@ int pv_hand_segment(const struct pv_image *img, struct pv_hand *hand)
 	hand->bg = hand->dist + n;
 	hand->stack = (uint32_t *)(block + 4 * n + 2 * n * sizeof(float));
 
-	downsample(img, hand, raw, hand->stack + n, hand->stack + n + (size_t)w * f);
+	downsample(img, clipped, hand, raw, hand->stack + n,
+		   hand->stack + n + (size_t)w * f);
 	blur3(raw, hand->grey, hand->mask, w, h);
 	hand->rim = raw;
 	memset(hand->rim, 0, n);

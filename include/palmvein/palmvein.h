@@ -4,7 +4,7 @@
  * template, and the matcher. This umbrella header pulls in the whole
  * public API and adds the one-call extraction.
  *
- *   pv_image_decode() -> pv_extract() -> pv_template_serialize()
+ *   pv_image_decode() -> pv_extract[_pair]() -> pv_template_serialize()
  *   pv_template_parse() -> pv_probe_new() / pv_gallery_*() -> score
  */
 #ifndef PALMVEIN_PALMVEIN_H
@@ -30,6 +30,14 @@ extern "C" {
  */
 int pv_extract(const struct pv_image *img, struct pv_template *out,
 	       struct pv_roi *roi, enum pv_roi_status *status);
+
+/*
+ * The same for a lit/unlit pair (the sensor's ALTERNATE LED mode): see
+ * pv_roi_extract_pair(). Also -EINVAL for frames that do not pair.
+ */
+int pv_extract_pair(const struct pv_image *lit, const struct pv_image *unlit,
+		    struct pv_template *out, struct pv_roi *roi,
+		    enum pv_roi_status *status);
 
 /* The feature half of pv_extract(), for an ROI found by other means. */
 int pv_template_from_roi(const struct pv_roi *roi, struct pv_template *out);

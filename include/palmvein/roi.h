@@ -69,6 +69,16 @@ struct pv_roi {
 int pv_roi_extract(const struct pv_image *img, struct pv_roi *roi,
 		   enum pv_roi_status *status);
 
+/*
+ * The same for a lit/unlit pair (the sensor's ALTERNATE LED mode): the ROI
+ * of @lit minus @unlit (pv_image_cancel_ambient()), where the pixels the
+ * LEDs drove into clipping still count as glare, as they would in @lit
+ * alone; the subtraction would take them below the glare level. Returns as
+ * pv_roi_extract(), and -EINVAL for frames that do not pair.
+ */
+int pv_roi_extract_pair(const struct pv_image *lit, const struct pv_image *unlit,
+			struct pv_roi *roi, enum pv_roi_status *status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -70,42 +70,30 @@ static int load_image(const char *path, struct pv_image *img, const char **why)
 	return ret;
 }
 
-/* The lit frame, less the unlit one when there is one. */
-static int load_frame(const char *path, const char *unlit_path,
-		      struct pv_image *img, const char **why)
-{
-	struct pv_image lit, unlit;
-	int ret;
-
-	ret = load_image(path, unlit_path ? &lit : img, why);
-	if (ret || !unlit_path)
-		return ret;
-	ret = load_image(unlit_path, &unlit, why);
-	if (!ret) {
-		ret = pv_image_cancel_ambient(&lit, &unlit, img);
-		if (ret == -EINVAL)
-			*why = "the unlit frame differs from the lit one in size or depth";
-		else if (ret)
-			*why = strerror(-ret);
-		pv_image_free(&unlit);
-	}
-	pv_image_free(&lit);
-	return ret;
-}
-
-/* The image -> template step shared by extract and eval. */
+/* The image -> template step shared by extract and eval: one frame, or a
+ * lit frame and its unlit one. */
 static int extract_image(const char *path, const char *unlit_path,
 			 struct pv_template *t, struct pv_roi *roi,
 			 const char **why)
 {
 	enum pv_roi_status status = PV_ROI_OK;
-	struct pv_image img;
+	struct pv_image img, unlit;
 	int ret;
 
-	ret = load_frame(path, unlit_path, &img, why);
+	ret = load_image(path, &img, why);
 	if (ret)
 		return ret;
-	ret = pv_extract(&img, t, roi, &status);
+	if (unlit_path) {
+		ret = load_image(unlit_path, &unlit, why);
+		if (ret) {
+			pv_image_free(&img);
+			return ret;
+		}
+		ret = pv_extract_pair(&img, &unlit, t, roi, &status);
+		pv_image_free(&unlit);
+	} else {
+		ret = pv_extract(&img, t, roi, &status);
+	}
 	pv_image_free(&img);
 	if (ret == -EAGAIN) {
 		*why = pv_roi_status_str(status);
@@ -113,6 +101,8 @@ static int extract_image(const char *path, const char *unlit_path,
 		/* A palm, but nothing in it to match: no usable palm either. */
 		*why = "too few usable vein cells in the palm region";
 		ret = -EAGAIN;
+	} else if (ret == -EINVAL && unlit_path) {
+		*why = "the unlit frame differs from the lit one in size or depth";
 	} else if (ret) {
 		*why = strerror(-ret);
 	}
