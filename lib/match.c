@@ -403,17 +403,7 @@ scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 				cost[i], t[i], PV_COARSE_ROWS });
 }
 
-/*
- * Stage 4 of both searches: finger spread stretches and bends the palm,
- * which no single alignment follows (docs/accuracy.md, "Two halves"). So
- * each half of the grid along the hand, rows 0-15 and 16-31, picks on its
- * even rows the best of: where the winner @c put it, a row up or down, a
- * rotation step either way, and with @across a cell sideways too. Its odd
- * rows are then compared there, and the two halves make the result.
- * @even, when not NULL, is @c's tally on the even rows (the first
- * PV_HALF_ROWS in search order), which saves comparing one half there.
- * The wide table holds the shifts one cell past the normal search's range.
- */
+/* A half's tally on its even rows, or on its odd ones. */
 static inline __attribute__((always_inline)) struct pv_tally
 half_tally(pv_compare_fn compare, const struct pv_packed *v,
 	   const struct pv_packed *ref, int half, bool odd)
@@ -438,8 +428,20 @@ static inline bool agrees_better(struct pv_tally t, struct pv_tally than)
 	       (uint64_t)t.dist * than.overlap < (uint64_t)than.dist * t.overlap;
 }
 
-#define HALF_CHOICES (1 + 3 * 3 + 2)
+/* The winner's alignment and the other 8 shifts about it, 2 rotations. */
+#define HALF_CHOICES (3 * 3 + 2)
 
+/*
+ * Stage 4 of both searches: finger spread stretches and bends the palm,
+ * which no single alignment follows (docs/accuracy.md, "Two halves"). So
+ * each half of the grid along the hand, rows 0-15 and 16-31, picks on its
+ * even rows the best of: where the winner @c put it, a row up or down, a
+ * rotation step either way, and with @across a cell sideways too. Its odd
+ * rows are then compared there, and the two halves make the result.
+ * @even, when not NULL, is @c's tally on the even rows (the first
+ * PV_HALF_ROWS in search order), which saves comparing one half there.
+ * The wide table holds the shifts one cell past the normal search's range.
+ */
 static inline __attribute__((always_inline)) struct candidate
 shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
 	     pv_compare_fn compare, struct candidate c,
