@@ -72,8 +72,8 @@ int pv_cancel_ambient_clipped(const struct pv_image *lit,
 		free(map);
 		return -ENOMEM;
 	}
-	/* The level segment.c flags glare at. */
-	sat = (uint32_t)(PV_GLARE_LEVEL * (float)lit->maxval);
+	/* The level segmentation flags glare at. */
+	sat = pv_glare_sample(lit->maxval);
 	for (uint32_t y = 0; y < lit->height; y++) {
 		const uint8_t *l = (const uint8_t *)lit->data + (size_t)y * lit->stride;
 		const uint8_t *u = (const uint8_t *)unlit->data +

@@ -19,6 +19,12 @@
 /* Samples at or above this fraction of maxval are clipped glare. */
 #define PV_GLARE_LEVEL 0.98f
 
+/* The source sample value at which glare begins, for @maxval. */
+static inline uint32_t pv_glare_sample(uint32_t maxval)
+{
+	return (uint32_t)(PV_GLARE_LEVEL * (float)maxval);
+}
+
 /* The hand as seen at working resolution. Coordinates are working pixels. */
 struct pv_hand {
 	uint32_t w, h;

@@ -114,7 +114,7 @@ static void downsample(const struct pv_image *img, const uint8_t *clipped,
 {
 	const uint32_t f = hand->factor, span = hand->w * f;
 	const float to_255 = 255.0f / (float)(f * f) / (float)img->maxval;
-	const uint32_t sat = (uint32_t)(PV_GLARE_LEVEL * (float)img->maxval);
+	const uint32_t sat = pv_glare_sample(img->maxval);
 	const bool narrow = img->bits == 8 && sat <= 255 && f <= 255;
 	uint16_t *sum16 = (uint16_t *)col_sum;
 	uint8_t *sat8 = (uint8_t *)col_sat;
