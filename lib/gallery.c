@@ -12,13 +12,19 @@
 
 /*
  * Entries whose best coarse translation costs more than this skip the rest
- * of the search and report their (low) coarse score. On polyu-nir-roi no
+ * of the fast search and report their (low) coarse score. On polyu-nir-roi no
  * genuine pair is cut short even at 0.34, while at 0.42 over half of the
  * impostor pairs are (bench-features, docs/benchmarks.md): a margin for
  * harder captures.
  */
 #define PREFILTER_COST 0.42f
 #define MAX_THREADS 64
+/*
+ * The best entries of the fast pass that the thorough search re-scores
+ * (at least @nbest): the scores reported are pv_probe_match()'s.
+ */
+#define RESCORED 32
+_Static_assert(RESCORED <= PV_GALLERY_MAX_BEST, "workers keep the re-scored entries");
 
 struct pv_gallery {
 	uint32_t key_id;
@@ -122,26 +128,31 @@ size_t pv_gallery_size(const struct pv_gallery *g)
 	return g ? g->size : 0;
 }
 
+/* A candidate and the entry it came from. */
+struct hit {
+	struct pv_candidate c;
+	size_t entry;
+};
+
 struct worker {
 	pthread_t thread;
 	const struct pv_gallery *gallery;
 	const struct pv_probe *probe;
 	size_t begin, end;
 	unsigned int nbest, found;
-	struct pv_candidate best[PV_GALLERY_MAX_BEST];
+	struct hit best[PV_GALLERY_MAX_BEST];
 };
 
 /* Inserts into a list kept in falling score order, at most @cap long. */
-static void offer(struct pv_candidate *list, unsigned int *n, unsigned int cap,
-		  struct pv_candidate c)
+static void offer(struct hit *list, unsigned int *n, unsigned int cap, struct hit c)
 {
 	unsigned int i;
 
-	if (*n == cap && c.score <= list[cap - 1].score)
+	if (*n == cap && c.c.score <= list[cap - 1].c.score)
 		return;
 	if (*n < cap)
 		(*n)++;
-	for (i = *n - 1; i > 0 && list[i - 1].score < c.score; i--)
+	for (i = *n - 1; i > 0 && list[i - 1].c.score < c.c.score; i--)
 		list[i] = list[i - 1];
 	list[i] = c;
 }
@@ -152,7 +163,6 @@ static void *identify_range(void *arg)
 
 	for (size_t i = w->begin; i < w->end; i++) {
 		struct pv_match_result r;
-		struct pv_candidate c;
 
 		if (w->probe->unanchored || w->gallery->unanchored[i])
 			pv_probe_search_wide(w->probe, &w->gallery->entries[i],
@@ -160,9 +170,8 @@ static void *identify_range(void *arg)
 		else
 			pv_probe_search(w->probe, &w->gallery->entries[i],
 					PREFILTER_COST, &r);
-		c.id = w->gallery->ids[i];
-		c.score = r.score;
-		offer(w->best, &w->found, w->nbest, c);
+		offer(w->best, &w->found, w->nbest,
+		      (struct hit){ { w->gallery->ids[i], r.score }, i });
 	}
 	return NULL;
 }
@@ -172,7 +181,9 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 			unsigned int nbest)
 {
 	struct worker *workers;
-	unsigned int n = 0, started = 0;
+	struct hit merged[PV_GALLERY_MAX_BEST], rescored[PV_GALLERY_MAX_BEST];
+	unsigned int n = 0, kept = 0, started = 0;
+	unsigned int keep = nbest > RESCORED ? nbest : RESCORED;
 	int ret = 0;
 
 	if (!g || !probe || !best || nbest < 1 || nbest > PV_GALLERY_MAX_BEST)
@@ -196,7 +207,7 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 		workers[t].probe = probe;
 		workers[t].begin = g->size * t / threads;
 		workers[t].end = g->size * (t + 1) / threads;
-		workers[t].nbest = nbest;
+		workers[t].nbest = keep;
 	}
 	/* The calling thread takes the first range itself. */
 	for (unsigned int t = 1; t < threads; t++) {
@@ -214,7 +225,22 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 	if (!ret) {
 		for (unsigned int t = 0; t < threads; t++)
 			for (unsigned int i = 0; i < workers[t].found; i++)
-				offer(best, &n, nbest, workers[t].best[i]);
+				offer(merged, &kept, keep, workers[t].best[i]);
+		/* The fast pass found them; the thorough search scores them. */
+		for (unsigned int i = 0; i < kept; i++) {
+			struct hit h = merged[i];
+			struct pv_match_result r;
+
+			if (probe->unanchored || g->unanchored[h.entry])
+				pv_probe_search_wide(probe, &g->entries[h.entry],
+						     PV_NO_PREFILTER, &r);
+			else
+				pv_probe_search_thorough(probe, &g->entries[h.entry], &r);
+			h.c.score = r.score;
+			offer(rescored, &n, nbest, h);
+		}
+		for (unsigned int i = 0; i < n; i++)
+			best[i] = rescored[i].c;
 		ret = (int)n;
 	}
 	free(workers);

@@ -286,8 +286,6 @@ static float score_of(float distance)
  * the two templates: asymmetric scores.
  */
 #define COARSE_STEP 2
-#define LATTICE (2 * PV_MATCH_SHIFT_MAX / COARSE_STEP + 1)
-#define LATTICE_POINTS (LATTICE * LATTICE)
 #define WIDE_LATTICE (2 * PV_MATCH_WIDE_SHIFT_MAX / COARSE_STEP + 1)
 _Static_assert(PV_MATCH_SHIFT_MAX % COARSE_STEP == 0 &&
 	       PV_MATCH_WIDE_SHIFT_MAX % COARSE_STEP == 0, "lattice reaches the range");
@@ -371,35 +369,37 @@ scan_row(pv_compare_fn compare, scan_fn scan, const struct pv_row *a, ptrdiff_t 
 }
 
 /*
- * Stage 1: translation on the lattice at the identity pose, whose variants
- * lie a fixed stride apart. All tallies, then all costs eight at a time,
- * then the two best in lattice order.
+ * Stage 1: translation at @pose on the lattice of @step cells (COARSE_STEP,
+ * or 1 for the thorough search), whose variants lie a fixed stride apart.
+ * All tallies, then all costs eight at a time, then the two best in
+ * lattice order.
  */
 static inline __attribute__((always_inline)) void
 scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
-	     pv_compare_fn compare, scan_fn scan, struct candidate best[2])
+	     pv_compare_fn compare, scan_fn scan, int pose, int step,
+	     struct candidate best[2])
 {
+	const int side = 2 * PV_MATCH_SHIFT_MAX / step + 1, points = side * side;
 	const struct pv_packed *corner = &probe->variant[pv_variant_index(
-		PV_POSE_IDENTITY, -PV_MATCH_SHIFT_MAX, -PV_MATCH_SHIFT_MAX)];
+		pose, -PV_MATCH_SHIFT_MAX, -PV_MATCH_SHIFT_MAX)];
 	/* Whole vectors: the tallies past the lattice are left at zero. */
-	struct pv_tally t[(LATTICE_POINTS + 7) / 8 * 8];
-	float cost[(LATTICE_POINTS + 7) / 8 * 8];
+	struct pv_tally t[(PV_SHIFTS * PV_SHIFTS + 7) / 8 * 8];
+	float cost[(PV_SHIFTS * PV_SHIFTS + 7) / 8 * 8];
 
-	for (int y = 0; y < LATTICE; y++) {
-		const struct pv_row *a = corner[COARSE_STEP * y * PV_SHIFTS].row;
-		const ptrdiff_t stride = COARSE_STEP * PV_GRID;
+	for (int y = 0; y < side; y++) {
+		const struct pv_row *a = corner[step * y * PV_SHIFTS].row;
 
-		scan_row(compare, scan, a, stride, ref, LATTICE, t + y * LATTICE);
+		scan_row(compare, scan, a, step * PV_GRID, ref, side, t + y * side);
 	}
-	memset(t + LATTICE_POINTS, 0, sizeof(t) - LATTICE_POINTS * sizeof(*t));
-	for (int i = 0; i < LATTICE_POINTS; i += 8)
+	memset(t + points, 0, (size_t)((points + 7) / 8 * 8 - points) * sizeof(*t));
+	for (int i = 0; i < points; i += 8)
 		normalised_distances(probe, t + i, PV_COARSE_ROWS, cost + i);
-	for (int i = 0; i < LATTICE_POINTS; i++)
+	for (int i = 0; i < points; i++)
 		if (cost[i] < best[1].cost)
 			keep_best_two(best, (struct candidate){
-				PV_POSE_IDENTITY,
-				-PV_MATCH_SHIFT_MAX + COARSE_STEP * (i % LATTICE),
-				-PV_MATCH_SHIFT_MAX + COARSE_STEP * (i / LATTICE),
+				pose,
+				-PV_MATCH_SHIFT_MAX + step * (i % side),
+				-PV_MATCH_SHIFT_MAX + step * (i / side),
 				cost[i], t[i], PV_COARSE_ROWS });
 }
 
@@ -494,18 +494,77 @@ shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
 	return c;
 }
 
-/* pv_probe_search() with a kernel above inlined: @compare and @scan. */
+/* Moves the bent alignment may make in one step: +-1 cell, +-1 rotation. */
+#define BEND_MOVES 6
+#define BEND_CLIMB_MAX 8
+
+/*
+ * The thorough search's last stage: from the bent winner @c, hill climbing
+ * on the bent score itself (every row, both halves), a cell or a rotation
+ * step at a time, at most BEND_CLIMB_MAX steps. The halves of the best
+ * rigid alignment need not be the best pair of halves: when the halves lie
+ * two rows apart, the rigid optimum is one of them, and the halves about
+ * it cannot reach the other.
+ */
+static inline __attribute__((always_inline)) struct candidate
+climb_bent(const struct pv_probe *probe, const struct pv_packed *ref,
+	   pv_compare_fn compare, struct candidate c)
+{
+	static const int step[BEND_MOVES][3] = {	/* dx, dy, rotation */
+		{ -1, 0, 0 }, { 1, 0, 0 }, { 0, -1, 0 }, { 0, 1, 0 },
+		{ 0, 0, -1 }, { 0, 0, 1 },
+	};
+	bool moved = true;
+
+	for (int round = 0; moved && round < BEND_CLIMB_MAX; round++) {
+		struct candidate from = c;
+
+		moved = false;
+		for (int k = 0; k < BEND_MOVES; k++) {
+			int rot = from.pose % PV_ROT_STEPS + step[k][2];
+			struct candidate n = { from.pose + step[k][2], from.dx + step[k][0],
+					       from.dy + step[k][1], 0, { 0, 0 }, 0 };
+
+			if (abs(n.dx) > PV_MATCH_SHIFT_MAX || abs(n.dy) > PV_MATCH_SHIFT_MAX ||
+			    rot < 0 || rot >= PV_ROT_STEPS)
+				continue;
+			n = shift_halves(probe, ref, compare, n, NULL, 0);
+			if (n.cost < c.cost) {
+				c = n;
+				moved = true;
+			}
+		}
+	}
+	return c;
+}
+
+/*
+ * pv_probe_search() with a kernel above inlined: @compare and @scan; with
+ * @thorough, pv_probe_search_thorough().
+ */
 static inline __attribute__((always_inline)) void
 search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilter,
-       struct pv_match_result *res, pv_compare_fn compare, scan_fn scan)
+       struct pv_match_result *res, pv_compare_fn compare, scan_fn scan,
+       bool thorough)
 {
 	struct candidate best[2] = {
 		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
 		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
 	};
 
-	/* Stage 3's +-1 from the lattice reaches every shift in range. */
-	scan_lattice(probe, ref, compare, scan, best);
+	/*
+	 * Stage 3's +-1 from the lattice reaches every shift in range. The
+	 * thorough search scans every shift, at -3, 0 and +3 degrees: the
+	 * agreement one cell off the peak, or at the identity pose when the
+	 * palm turned 6 degrees, can lose to chance elsewhere.
+	 */
+	if (thorough)
+		for (int rot = -1; rot <= 1; rot++)
+			scan_lattice(probe, ref, compare, scan, PV_POSE_IDENTITY + rot, 1,
+				     best);
+	else
+		scan_lattice(probe, ref, compare, scan, PV_POSE_IDENTITY, COARSE_STEP,
+			     best);
 	/* Hopeless even at its best translation: stop here (1:N pre-filter). */
 	if (best[0].cost > prefilter) {
 		fill_result(best[0], res);
@@ -521,7 +580,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	int n = 0;
 
 	for (int rot = 0; rot < PV_ROT_STEPS; rot++)
-		if (unscaled + rot != PV_POSE_IDENTITY)
+		if (unscaled + rot != anchor.pose)
 			pose[n++] = (struct candidate){ unscaled + rot, anchor.dx, anchor.dy,
 							0, { 0, 0 }, 0 };
 	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, false);
@@ -576,8 +635,9 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	}
 	/* The score comes from every row of the winner, bent (stage 4). */
 	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
+	struct candidate bent = shift_halves(probe, ref, compare, top, &top.tally, 0);
 
-	fill_result(shift_halves(probe, ref, compare, top, &top.tally, 0), res);
+	fill_result(thorough ? climb_bent(probe, ref, compare, bent) : bent, res);
 }
 
 /*
@@ -741,7 +801,14 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 				      const struct pv_packed *ref,		\
 				      float prefilter, struct pv_match_result *res) \
 	{									\
-		search(probe, ref, prefilter, res, rows, scan);			\
+		search(probe, ref, prefilter, res, rows, scan, false);		\
+	}									\
+	isa static void search_thorough_##name(const struct pv_probe *probe,	\
+					       const struct pv_packed *ref,	\
+					       float prefilter,			\
+					       struct pv_match_result *res)	\
+	{									\
+		search(probe, ref, prefilter, res, rows, scan, true);		\
 	}									\
 	isa static void search_wide_##name(const struct pv_probe *probe,	\
 					   const struct pv_packed *ref,		\
@@ -769,20 +836,20 @@ int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 	    __builtin_cpu_supports("avx512vpopcntdq"))
 		out[n++] = (struct pv_compare_kernel){
 			"avx512-vpopcntdq", compare_avx512, search_avx512,
-			search_wide_avx512 };
+			search_thorough_avx512, search_wide_avx512 };
 	if (n < max && __builtin_cpu_supports("avx2"))
 		out[n++] = (struct pv_compare_kernel){
 			"avx2", compare_avx2, search_avx2,
-			search_wide_avx2 };
+			search_thorough_avx2, search_wide_avx2 };
 	if (n < max && __builtin_cpu_supports("popcnt"))
 		out[n++] = (struct pv_compare_kernel){
 			"popcnt", compare_popcnt, search_popcnt,
-			search_wide_popcnt };
+			search_thorough_popcnt, search_wide_popcnt };
 #endif
 	if (n < max)
 		out[n++] = (struct pv_compare_kernel){
 			"generic", compare_generic, search_generic,
-			search_wide_generic };
+			search_thorough_generic, search_wide_generic };
 	return n;
 }
 
@@ -948,7 +1015,7 @@ int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
 	if (probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED))
 		pv_probe_search_wide(probe, &packed, PV_NO_PREFILTER, res);
 	else
-		pv_probe_search(probe, &packed, PV_NO_PREFILTER, res);
+		pv_probe_search_thorough(probe, &packed, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }

@@ -77,6 +77,7 @@ struct pv_compare_kernel {
 	const char *name;
 	pv_compare_fn fn;		/* one alignment */
 	pv_search_fn search;		/* pv_probe_search() with this kernel */
+	pv_search_fn search_thorough;	/* pv_probe_search_thorough() with it */
 	pv_search_fn search_wide;	/* pv_probe_search_wide() with it */
 };
 
@@ -121,6 +122,18 @@ static inline void pv_probe_search(const struct pv_probe *probe,
 				   struct pv_match_result *res)
 {
 	probe->kernel.search(probe, ref, prefilter, res);
+}
+
+/*
+ * The same, scanning every translation at three rotations and climbing on
+ * the bent score at the end: about 9 times the cost, for 1:1 verification
+ * and to re-score the best entries of a 1:N search (match.h).
+ */
+static inline void pv_probe_search_thorough(const struct pv_probe *probe,
+					    const struct pv_packed *ref,
+					    struct pv_match_result *res)
+{
+	probe->kernel.search_thorough(probe, ref, PV_NO_PREFILTER, res);
 }
 
 /* The same for pairs where either template is unanchored (match.h). */

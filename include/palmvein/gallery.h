@@ -5,9 +5,11 @@
  * Templates are stored packed for the popcount kernels (512 bytes each).
  * A search runs on several threads; each entry first gets the matcher's
  * coarse translation stage and only entries that pass a loose pre-filter
- * get the full coarse-to-fine search (the wide one of match.h when the
- * entry or the probe is unanchored). Entries are biometric data: the
- * gallery zeroes them when freed.
+ * get the rest of the fast search (the wide one of match.h when the
+ * entry or the probe is unanchored). The best 32 entries (or more, when
+ * more are asked for) are then re-scored with pv_probe_match()'s thorough
+ * search, so the scores reported are 1:1 scores. Entries are biometric
+ * data: the gallery zeroes them when freed.
  */
 #ifndef PALMVEIN_GALLERY_H
 #define PALMVEIN_GALLERY_H

@@ -9,13 +9,20 @@
  * templates; pv_match() is the one-shot convenience.
  *
  * Search: translation +-4 cells (+-16 ROI pixels), rotation -6..+6 degrees
- * in 3-degree steps, scale 0.95/1/1.05. Coarse-to-fine: translation in
+ * in 3-degree steps, scale 0.95/1/1.05. The fast search, which 1:N runs on
+ * every gallery entry (gallery.h), is coarse-to-fine: translation in
  * 2-cell steps on a quarter of the rows, then rotation and scale there,
  * then +-1 cell coordinate descent on half the rows from the best two, and
  * last each half of the grid along the hand (rows 0-15 and 16-31) may move
  * one row or turn one rotation step on its own, as finger spread stretches
  * and bends the palm, and the score comes from all rows of both halves
  * (docs/accuracy.md).
+ *
+ * pv_probe_match() runs the thorough search: every translation at -3, 0
+ * and +3 degrees in place of the 2-cell lattice, then the stages above,
+ * then a hill climb on the bent score itself. It finds alignments the
+ * fast search misses (a palm turned 6 degrees and one cell off its
+ * lattice) for about 5.6 times its cost (docs/benchmarks.md).
  *
  * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
  * valleys to fix where the palm lies in it) the search is wider: translation
@@ -64,7 +71,8 @@ int pv_probe_new(const struct pv_template *t, struct pv_probe **out);
 void pv_probe_free(struct pv_probe *probe);
 
 /*
- * Matches @probe against @ref with the coarse-to-fine search. Returns 0,
+ * Matches @probe against @ref with the thorough search (the wide one when
+ * either is unanchored). Returns 0,
  * -EINVAL, or -EKEYREJECTED when @ref was protected with another key (or
  * the probe is protected and @ref is not).
  */

@@ -102,16 +102,18 @@ START_TEST(recovers_rotation_and_scale)
 }
 END_TEST
 
-/* The coarse-to-fine search finds what the exhaustive one finds. */
+/* Both searches, the fast one and pv_probe_match()'s thorough one, find
+ * what the exhaustive one finds. */
 START_TEST(greedy_matches_exhaustive)
 {
 	struct test_field f;
 	struct pv_template a, b;
-	int agree = 0, n = 0;
+	struct pv_packed ref;
+	int agree = 0, fast_agree = 0, n = 0;
 
 	for (uint32_t seed = 10; seed < 40; seed++) {
 		struct pv_probe *p;
-		struct pv_match_result rg, re;
+		struct pv_match_result rg, rf, re;
 		uint32_t s = seed;
 		int dx = (int)(test_rand(&s) % 9) - 4, dy = (int)(test_rand(&s) % 9) - 4;
 		float rot = (float)((int)(test_rand(&s) % 13) - 6);
@@ -123,12 +125,58 @@ START_TEST(greedy_matches_exhaustive)
 		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
 		ck_assert_int_eq(pv_probe_match(p, &b, &rg), 0);
 		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &re), 0);
+		pv_pack_template(&b, &ref);
+		pv_probe_search(p, &ref, PV_NO_PREFILTER, &rf);
 		pv_probe_free(p);
 		ck_assert_float_le(rg.score, re.score);
+		ck_assert_float_le(rf.score, re.score);
 		agree += rg.score >= re.score - 0.02f;
+		fast_agree += rf.score >= re.score - 0.02f;
 		n++;
 	}
 	ck_assert_int_ge(agree, n * 9 / 10);
+	ck_assert_int_ge(fast_agree, n * 9 / 10);
+}
+END_TEST
+
+/*
+ * A palm turned 6 degrees and moved up to 4 cells, on a field whose match
+ * peak is one cell wide (test_field_fine()): at the identity pose, and
+ * one cell off the peak, the fast search's 2-cell
+ * lattice sees little of it and may settle elsewhere. The thorough search
+ * (pv_probe_match) scans every shift at -3, 0 and +3 degrees and finds
+ * the exhaustive optimum every time; the fast one must miss some, or this
+ * test no longer shows what the thorough search is for.
+ */
+START_TEST(thorough_reaches_turned_palms)
+{
+	int fast_missed = 0;
+
+	for (uint32_t seed = 1; seed <= 20; seed++) {
+		struct test_field f;
+		struct pv_template a, b;
+		struct pv_packed ref;
+		struct pv_probe *p;
+		struct pv_match_result fast, thorough, best;
+		uint32_t s = seed * 7919u + 13;
+		int dx = (int)(test_rand(&s) % 9) - 4, dy = (int)(test_rand(&s) % 9) - 4;
+
+		test_field_fine(&f, seed);
+		test_template_from_field(&f, &a, 0, 0, 0, 1);
+		test_template_from_field(&f, &b, (float)dx, (float)dy, seed % 2 ? 6 : -6, 1);
+		test_perturb(&b, 300, seed);
+		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+		ck_assert_int_eq(pv_probe_match(p, &b, &thorough), 0);
+		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &best), 0);
+		pv_pack_template(&b, &ref);
+		pv_probe_search(p, &ref, PV_NO_PREFILTER, &fast);
+		pv_probe_free(p);
+		ck_assert_msg(thorough.score >= best.score - 0.01f,
+			      "seed %u: thorough %.3f, exhaustive %.3f", seed,
+			      thorough.score, best.score);
+		fast_missed += fast.score < best.score - 0.05f;
+	}
+	ck_assert_int_ge(fast_missed, 3);
 }
 END_TEST
 
@@ -240,7 +288,7 @@ START_TEST(kernels_agree)
 END_TEST
 
 /*
- * Each kernel has its own copy of each search (normal and wide): all give
+ * Each kernel has its own copy of each search (fast, thorough and wide): all give
  * the generic one's result to the bit, for the same palm moved and for another palm with
  * holes in its mask, with and without the 1:N pre-filter.
  */
@@ -282,6 +330,15 @@ START_TEST(searches_agree)
 				kernels[k].search(p, &ref, prefilter, &got);
 				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
 					      "%s search, seed %u", kernels[k].name, seed);
+			}
+			/* the thorough search (no pre-filter) */
+			memset(&want, 0, sizeof(want));
+			kernels[nkernels - 1].search_thorough(p, &ref, prefilter, &want);
+			for (int k = 0; k < nkernels - 1; k++) {
+				memset(&got, 0, sizeof(got));
+				kernels[k].search_thorough(p, &ref, prefilter, &got);
+				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
+					      "%s thorough search, seed %u", kernels[k].name, seed);
 			}
 			/* and the wide search of unanchored templates */
 			memset(&want, 0, sizeof(want));
@@ -414,6 +471,7 @@ int main(void)
 	tcase_add_test(tc, recovers_translation);
 	tcase_add_test(tc, recovers_rotation_and_scale);
 	tcase_add_test(tc, greedy_matches_exhaustive);
+	tcase_add_test(tc, thorough_reaches_turned_palms);
 	tcase_add_test(tc, follows_stretch_between_halves);
 	tcase_add_test(tc, follows_bend_between_halves);
 	tcase_add_test(tc, kernels_agree);

@@ -31,22 +31,28 @@ START_TEST(finds_identity)
 {
 	struct pv_gallery *g = build_gallery(0);
 	struct test_field f;
-	struct pv_template probe_t;
+	struct pv_template probe_t, entry_t;
 	struct pv_probe *probe;
 	struct pv_candidate best[5];
 	static const unsigned int threads[] = { 1, 2, 3, 7 };
 
 	for (uint64_t want = 0; want < GALLERY_SIZE; want += 37) {
+		struct pv_match_result r;
+
 		/* Another presentation: shifted, turned and noisy. */
 		test_field_random(&f, (uint32_t)want + 1000);
+		test_template_from_field(&f, &entry_t, 0, 0, 0, 1);
 		test_template_from_field(&f, &probe_t, 2, -1, 3, 1);
 		test_perturb(&probe_t, 150, (uint32_t)want);
 		ck_assert_int_eq(pv_probe_new(&probe_t, &probe), 0);
+		/* The best entries are re-scored: their scores are 1:1's. */
+		ck_assert_int_eq(pv_probe_match(probe, &entry_t, &r), 0);
 		for (size_t i = 0; i < 4; i++) {
 			int n = pv_gallery_identify(g, probe, threads[i], best, 5);
 
 			ck_assert_int_eq(n, 5);
 			ck_assert_uint_eq(best[0].id, want);
+			ck_assert_float_eq(best[0].score, r.score);
 			ck_assert_float_gt(best[0].score, 0.9f);
 			ck_assert_float_lt(best[1].score, 0.1f);
 			for (int k = 1; k < n; k++)

@@ -28,27 +28,6 @@
  */
 #define THRESHOLD 0.05f
 
-/*
- * A random orientation field enlarged 1.6 times by nearest neighbour:
- * patches of one or two cells at irregular places, so that a code shifted
- * by one cell keeps about half its agreement and by two cells almost none,
- * as real competitive codes of veins do (their match peak is about one cell
- * wide). Patches on a regular 2-cell grid would line up with the rows the
- * search samples and make a one-row error invisible.
- */
-static void fine_field(struct test_field *f, uint32_t seed)
-{
-	unsigned char coarse[TEST_FIELD][TEST_FIELD];
-	uint32_t s = seed * 2654435761u + 3;
-
-	for (int y = 0; y < TEST_FIELD; y++)
-		for (int x = 0; x < TEST_FIELD; x++)
-			coarse[y][x] = (unsigned char)(test_rand(&s) % 6);
-	for (int y = 0; y < TEST_FIELD; y++)
-		for (int x = 0; x < TEST_FIELD; x++)
-			f->o[y][x] = coarse[(int)((float)y / 1.6f)][(int)((float)x / 1.6f)];
-}
-
 static float score_of_pair(const struct pv_template *probe,
 			   const struct pv_template *ref,
 			   struct pv_match_result *r)
@@ -72,7 +51,7 @@ static void check_synthetic_symmetric(int range, uint8_t flags)
 				struct pv_template a, b;
 				struct pv_match_result ab, ba;
 
-				fine_field(&f, seed);
+				test_field_fine(&f, seed);
 				test_template_from_field(&f, &a, 0, 0, 0, 1);
 				test_template_from_field(&f, &b, (float)dx, (float)dy, 0, 1);
 				test_perturb(&a, 100, seed);
