@@ -370,24 +370,27 @@ scan_row(pv_compare_fn compare, scan_fn scan, const struct pv_row *a, ptrdiff_t 
 
 /*
  * Stage 1: translation at @pose on the lattice of @step cells (COARSE_STEP,
- * or 1 for the thorough search), whose variants lie a fixed stride apart.
- * All tallies, then all costs eight at a time, then the two best in
- * lattice order.
+ * or 1 for the thorough search) across the whole range and along the hand
+ * over @lines lines from @dy, whose variants lie a fixed stride apart; from
+ * the wide table if @wide. All tallies, then all costs eight at a time,
+ * then the two best into @best, in lattice order.
  */
 static inline __attribute__((always_inline)) void
 scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
-	     pv_compare_fn compare, scan_fn scan, int pose, int step,
-	     struct candidate best[2])
+	     pv_compare_fn compare, scan_fn scan, int pose, int step, int dy,
+	     int lines, bool wide, struct candidate best[2])
 {
-	const int side = 2 * PV_MATCH_SHIFT_MAX / step + 1, points = side * side;
-	const struct pv_packed *corner = &probe->variant[pv_variant_index(
-		pose, -PV_MATCH_SHIFT_MAX, -PV_MATCH_SHIFT_MAX)];
+	const int side = 2 * PV_MATCH_SHIFT_MAX / step + 1, points = side * lines;
+	const struct pv_packed *corner = wide ?
+		&probe->wide[pv_wide_index(pose, -PV_MATCH_SHIFT_MAX, dy)] :
+		&probe->variant[pv_variant_index(pose, -PV_MATCH_SHIFT_MAX, dy)];
 	/* Whole vectors: the tallies past the lattice are left at zero. */
 	struct pv_tally t[(PV_SHIFTS * PV_SHIFTS + 7) / 8 * 8];
 	float cost[(PV_SHIFTS * PV_SHIFTS + 7) / 8 * 8];
 
-	for (int y = 0; y < side; y++) {
-		const struct pv_row *a = corner[step * y * PV_SHIFTS].row;
+	for (int y = 0; y < lines; y++) {
+		const struct pv_row *a =
+			corner[step * y * (wide ? PV_WIDE_SHIFTS : PV_SHIFTS)].row;
 
 		scan_row(compare, scan, a, step * PV_GRID, ref, side, t + y * side);
 	}
@@ -399,7 +402,7 @@ scan_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 			keep_best_two(best, (struct candidate){
 				pose,
 				-PV_MATCH_SHIFT_MAX + step * (i % side),
-				-PV_MATCH_SHIFT_MAX + step * (i / side),
+				dy + step * (i / side),
 				cost[i], t[i], PV_COARSE_ROWS });
 }
 
@@ -508,7 +511,7 @@ shift_halves(const struct pv_probe *probe, const struct pv_packed *ref,
  */
 static inline __attribute__((always_inline)) struct candidate
 climb_bent(const struct pv_probe *probe, const struct pv_packed *ref,
-	   pv_compare_fn compare, struct candidate c)
+	   pv_compare_fn compare, struct candidate c, int along)
 {
 	static const int step[BEND_MOVES][3] = {	/* dx, dy, rotation */
 		{ -1, 0, 0 }, { 1, 0, 0 }, { 0, -1, 0 }, { 0, 1, 0 },
@@ -525,7 +528,7 @@ climb_bent(const struct pv_probe *probe, const struct pv_packed *ref,
 			struct candidate n = { from.pose + step[k][2], from.dx + step[k][0],
 					       from.dy + step[k][1], 0, { 0, 0 }, 0 };
 
-			if (abs(n.dx) > PV_MATCH_SHIFT_MAX || abs(n.dy) > PV_MATCH_SHIFT_MAX ||
+			if (abs(n.dx) > PV_MATCH_SHIFT_MAX || abs(n.dy) > along ||
 			    rot < 0 || rot >= PV_ROT_STEPS)
 				continue;
 			n = shift_halves(probe, ref, compare, n, NULL, 0);
@@ -539,37 +542,17 @@ climb_bent(const struct pv_probe *probe, const struct pv_packed *ref,
 }
 
 /*
- * pv_probe_search() with a kernel above inlined: @compare and @scan; with
- * @thorough, pv_probe_search_thorough().
+ * Stages 2-4 from the two best translations @best of stage 1, over shifts
+ * up to PV_MATCH_SHIFT_MAX across the hand and @along along it; from the
+ * wide table, and climbing on the bent score at the end, if @thorough.
  */
-static inline __attribute__((always_inline)) void
-search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilter,
-       struct pv_match_result *res, pv_compare_fn compare, scan_fn scan,
-       bool thorough)
+static inline __attribute__((always_inline)) struct candidate
+refine(const struct pv_probe *probe, const struct pv_packed *ref,
+       pv_compare_fn compare, struct candidate first, struct candidate second,
+       bool thorough, int along)
 {
-	struct candidate best[2] = {
-		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
-		{ 0, 0, 0, 2.0f, { 0, 0 }, 0 },
-	};
+	struct candidate best[2] = { first, second };
 
-	/*
-	 * Stage 3's +-1 from the lattice reaches every shift in range. The
-	 * thorough search scans every shift, at -3, 0 and +3 degrees: the
-	 * agreement one cell off the peak, or at the identity pose when the
-	 * palm turned 6 degrees, can lose to chance elsewhere.
-	 */
-	if (thorough)
-		for (int rot = -1; rot <= 1; rot++)
-			scan_lattice(probe, ref, compare, scan, PV_POSE_IDENTITY + rot, 1,
-				     best);
-	else
-		scan_lattice(probe, ref, compare, scan, PV_POSE_IDENTITY, COARSE_STEP,
-			     best);
-	/* Hopeless even at its best translation: stop here (1:N pre-filter). */
-	if (best[0].cost > prefilter) {
-		fill_result(best[0], res);
-		return;
-	}
 	/*
 	 * Stage 2: where the translation landed, rotation at scale 1, then
 	 * scale at the best rotation.
@@ -583,7 +566,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 		if (unscaled + rot != anchor.pose)
 			pose[n++] = (struct candidate){ unscaled + rot, anchor.dx, anchor.dy,
 							0, { 0, 0 }, 0 };
-	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, false);
+	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, thorough);
 	for (int k = 0; k < n; k++) {
 		if (pose[k].cost < turned.cost)
 			turned = pose[k];
@@ -595,7 +578,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 			pose[n++] = (struct candidate){
 				scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,
 				anchor.dx, anchor.dy, 0, { 0, 0 }, 0 };
-	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, false);
+	try_candidates(probe, ref, compare, pose, n, 0, PV_COARSE_ROWS, thorough);
 	for (int k = 0; k < n; k++)
 		keep_best_two(best, pose[k]);
 	/*
@@ -608,7 +591,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 
 	if (!same_alignment(anchor, best[0]))
 		at[1] = anchor;
-	try_candidates(probe, ref, compare, at, 2, PV_COARSE_ROWS, PV_HALF_ROWS, false);
+	try_candidates(probe, ref, compare, at, 2, PV_COARSE_ROWS, PV_HALF_ROWS, thorough);
 	/* Coordinate descent: +-1 in x, then +-1 in y from there. */
 	for (int axis = 0; axis < 2; axis++) {
 		struct candidate step[4];
@@ -622,13 +605,12 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 
 				c.dx += axis ? 0 : d;
 				c.dy += axis ? d : 0;
-				if (abs(c.dx) > PV_MATCH_SHIFT_MAX ||
-				    abs(c.dy) > PV_MATCH_SHIFT_MAX)
+				if (abs(c.dx) > PV_MATCH_SHIFT_MAX || abs(c.dy) > along)
 					continue;
 				from[n] = k;
 				step[n++] = c;
 			}
-		try_candidates(probe, ref, compare, step, n, 0, PV_HALF_ROWS, false);
+		try_candidates(probe, ref, compare, step, n, 0, PV_HALF_ROWS, thorough);
 		for (int i = 0; i < n; i++)
 			if (step[i].cost < at[from[i]].cost)
 				at[from[i]] = step[i];
@@ -637,7 +619,83 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	struct candidate top = at[1].cost < at[0].cost ? at[1] : at[0];
 	struct candidate bent = shift_halves(probe, ref, compare, top, &top.tally, 0);
 
-	fill_result(thorough ? climb_bent(probe, ref, compare, bent) : bent, res);
+	return thorough ? climb_bent(probe, ref, compare, bent, along) : bent;
+}
+
+/*
+ * The thorough search reaches further along the hand, where finger spread
+ * moves the ROI (THOROUGH_ALONG), but a chance peak out there can crowd
+ * the true one out of stage 1's best two: the best two within the normal
+ * range are refined too, and the better result wins, so that the wider
+ * range never loses what the normal one finds.
+ */
+#define THOROUGH_ALONG PV_MATCH_WIDE_SHIFT_MAX
+#define NO_COST { 0, 0, 0, 2.0f, { 0, 0 }, 0 }
+
+/*
+ * pv_probe_search() with a kernel above inlined: @compare and @scan; with
+ * @thorough, pv_probe_search_thorough().
+ */
+static inline __attribute__((always_inline)) void
+search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilter,
+       struct pv_match_result *res, pv_compare_fn compare, scan_fn scan,
+       bool thorough)
+{
+	struct candidate best[2] = { NO_COST, NO_COST }, near[2] = { NO_COST, NO_COST };
+
+	/*
+	 * Stage 1. Stage 3's +-1 from the lattice reaches every shift in
+	 * range. The thorough search scans every shift, at -3, 0 and +3
+	 * degrees: the agreement one cell off the peak, or at the identity
+	 * pose when the palm turned 6 degrees, can lose to chance elsewhere.
+	 * Its two best within the normal range are kept apart (@near).
+	 */
+	if (thorough) {
+		struct candidate far[2] = { NO_COST, NO_COST };
+		const int beyond = THOROUGH_ALONG - PV_MATCH_SHIFT_MAX;
+
+		for (int rot = -1; rot <= 1; rot++) {
+			const int pose = PV_POSE_IDENTITY + rot;
+
+			scan_lattice(probe, ref, compare, scan, pose, 1, -PV_MATCH_SHIFT_MAX,
+				     PV_SHIFTS, true, near);
+			scan_lattice(probe, ref, compare, scan, pose, 1, -THOROUGH_ALONG,
+				     beyond, true, far);
+			scan_lattice(probe, ref, compare, scan, pose, 1,
+				     PV_MATCH_SHIFT_MAX + 1, beyond, true, far);
+		}
+		best[0] = near[0];
+		best[1] = near[1];
+		for (int k = 0; k < 2; k++)
+			if (far[k].cost < best[1].cost)
+				keep_best_two(best, far[k]);
+	} else {
+		scan_lattice(probe, ref, compare, scan, PV_POSE_IDENTITY, COARSE_STEP,
+			     -PV_MATCH_SHIFT_MAX, PV_SHIFTS / COARSE_STEP + 1, false, best);
+	}
+	/* Hopeless even at its best translation: stop here (1:N pre-filter). */
+	if (best[0].cost > prefilter) {
+		fill_result(best[0], res);
+		return;
+	}
+	if (!thorough) {
+		fill_result(refine(probe, ref, compare, best[0], best[1], false,
+				   PV_MATCH_SHIFT_MAX), res);
+		return;
+	}
+
+	bool same = same_alignment(best[0], near[0]) && same_alignment(best[1], near[1]);
+	struct candidate c = refine(probe, ref, compare, near[0], near[1], true,
+				    PV_MATCH_SHIFT_MAX);
+
+	if (!same) {
+		struct candidate far = refine(probe, ref, compare, best[0], best[1], true,
+					      THOROUGH_ALONG);
+
+		if (far.cost < c.cost)
+			c = far;
+	}
+	fill_result(c, res);
 }
 
 /*

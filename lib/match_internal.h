@@ -125,9 +125,10 @@ static inline void pv_probe_search(const struct pv_probe *probe,
 }
 
 /*
- * The same, scanning every translation at three rotations and climbing on
- * the bent score at the end: about 9 times the cost, for 1:1 verification
- * and to re-score the best entries of a 1:N search (match.h).
+ * The same, scanning every translation at three rotations, further along
+ * the hand, and climbing on the bent score at the end: about 10 times the
+ * cost, for 1:1 verification and to re-score the best entries of a 1:N
+ * search (match.h).
  */
 static inline void pv_probe_search_thorough(const struct pv_probe *probe,
 					    const struct pv_packed *ref,

@@ -19,10 +19,13 @@
  * (docs/accuracy.md).
  *
  * pv_probe_match() runs the thorough search: every translation at -3, 0
- * and +3 degrees in place of the 2-cell lattice, then the stages above,
- * then a hill climb on the bent score itself. It finds alignments the
- * fast search misses (a palm turned 6 degrees and one cell off its
- * lattice) for about 5.6 times its cost (docs/benchmarks.md).
+ * and +3 degrees in place of the 2-cell lattice, +-4 cells across the
+ * hand (dx) and +-8 along it (dy, where finger spread moves the ROI),
+ * then the stages above from the best two within +-4 and from the best
+ * two overall, then a hill climb on the bent score itself. It finds
+ * alignments the fast search misses (a palm turned 6 degrees and one cell
+ * off its lattice, or moved further along the hand) for about 10 times
+ * its cost (docs/benchmarks.md).
  *
  * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
  * valleys to fix where the palm lies in it) the search is wider: translation

@@ -180,6 +180,44 @@ START_TEST(thorough_reaches_turned_palms)
 }
 END_TEST
 
+/*
+ * Finger spread moves the ROI along the hand: the thorough search reaches
+ * 8 cells that way (rows, dy), the fast one 4; across the hand (dx) both
+ * stop at 4.
+ */
+START_TEST(thorough_reaches_along_the_hand)
+{
+	static const int shift[][2] = { { 1, 6 }, { -2, -7 }, { 0, 8 }, { 6, 1 } };
+
+	for (unsigned int k = 0; k < sizeof(shift) / sizeof(shift[0]); k++) {
+		struct test_field f;
+		struct pv_template a, b;
+		struct pv_packed ref;
+		struct pv_probe *p;
+		struct pv_match_result fast, thorough;
+		const int dx = shift[k][0], dy = shift[k][1];
+
+		test_field_fine(&f, 300 + k);
+		test_template_from_field(&f, &a, 0, 0, 0, 1);
+		test_template_from_field(&f, &b, (float)dx, (float)dy, 0, 1);
+		test_perturb(&b, 150, k);
+		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
+		ck_assert_int_eq(pv_probe_match(p, &b, &thorough), 0);
+		pv_pack_template(&b, &ref);
+		pv_probe_search(p, &ref, PV_NO_PREFILTER, &fast);
+		pv_probe_free(p);
+		ck_assert_float_lt(fast.score, 0.1f);
+		if (abs(dx) > PV_MATCH_SHIFT_MAX) {
+			ck_assert_float_lt(thorough.score, 0.1f);
+			continue;
+		}
+		ck_assert_float_gt(thorough.score, 0.9f);
+		ck_assert_int_eq(thorough.dx, dx);
+		ck_assert_int_eq(thorough.dy, dy);
+	}
+}
+END_TEST
+
 /* Rows 16-31 of @t become those of @from. */
 static void take_lower_half(struct pv_template *t, const struct pv_template *from)
 {
@@ -472,6 +510,7 @@ int main(void)
 	tcase_add_test(tc, recovers_rotation_and_scale);
 	tcase_add_test(tc, greedy_matches_exhaustive);
 	tcase_add_test(tc, thorough_reaches_turned_palms);
+	tcase_add_test(tc, thorough_reaches_along_the_hand);
 	tcase_add_test(tc, follows_stretch_between_halves);
 	tcase_add_test(tc, follows_bend_between_halves);
 	tcase_add_test(tc, kernels_agree);
