@@ -624,12 +624,13 @@ refine(const struct pv_probe *probe, const struct pv_packed *ref,
 
 /*
  * The thorough search reaches further along the hand, where finger spread
- * moves the ROI (THOROUGH_ALONG), but a chance peak out there can crowd
+ * moves the ROI (PV_MATCH_ALONG_MAX), but a chance peak out there can crowd
  * the true one out of stage 1's best two: the best two within the normal
  * range are refined too, and the better result wins, so that the wider
  * range never loses what the normal one finds.
  */
-#define THOROUGH_ALONG PV_MATCH_WIDE_SHIFT_MAX
+_Static_assert(PV_MATCH_ALONG_MAX <= PV_MATCH_WIDE_SHIFT_MAX &&
+	       PV_MATCH_ALONG_MAX > PV_MATCH_SHIFT_MAX, "the wide table holds the range");
 #define NO_COST { 0, 0, 0, 2.0f, { 0, 0 }, 0 }
 
 /*
@@ -652,14 +653,14 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	 */
 	if (thorough) {
 		struct candidate far[2] = { NO_COST, NO_COST };
-		const int beyond = THOROUGH_ALONG - PV_MATCH_SHIFT_MAX;
+		const int beyond = PV_MATCH_ALONG_MAX - PV_MATCH_SHIFT_MAX;
 
 		for (int rot = -1; rot <= 1; rot++) {
 			const int pose = PV_POSE_IDENTITY + rot;
 
 			scan_lattice(probe, ref, compare, scan, pose, 1, -PV_MATCH_SHIFT_MAX,
 				     PV_SHIFTS, true, near);
-			scan_lattice(probe, ref, compare, scan, pose, 1, -THOROUGH_ALONG,
+			scan_lattice(probe, ref, compare, scan, pose, 1, -PV_MATCH_ALONG_MAX,
 				     beyond, true, far);
 			scan_lattice(probe, ref, compare, scan, pose, 1,
 				     PV_MATCH_SHIFT_MAX + 1, beyond, true, far);
@@ -690,7 +691,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 
 	if (!same) {
 		struct candidate far = refine(probe, ref, compare, best[0], best[1], true,
-					      THOROUGH_ALONG);
+					      PV_MATCH_ALONG_MAX);
 
 		if (far.cost < c.cost)
 			c = far;
@@ -924,19 +925,21 @@ struct pv_compare_kernel pv_kernel_best(void)
 	return k;
 }
 
+/* Every alignment up to @across cells across the hand and @along along it,
+ * bent; the halves also move across in the wide search's range. */
 static void search_exhaustive(const struct pv_probe *probe,
-			      const struct pv_packed *ref, int range,
+			      const struct pv_packed *ref, int across, int along,
 			      struct pv_match_result *res)
 {
 	struct candidate top = NO_CANDIDATE;
 
 	for (int pose = 0; pose < PV_POSES; pose++)
-		for (int dy = -range; dy <= range; dy++)
-			for (int dx = -range; dx <= range; dx++) {
+		for (int dy = -along; dy <= along; dy++)
+			for (int dx = -across; dx <= across; dx++) {
 				struct candidate c = { pose, dx, dy, 0, { 0, 0 }, 0 };
 
 				c = shift_halves(probe, ref, probe->kernel.fn, c, NULL,
-						 range > PV_MATCH_SHIFT_MAX ? WIDE_ACROSS : 0);
+						 across > PV_MATCH_SHIFT_MAX ? WIDE_ACROSS : 0);
 				if (c.cost < top.cost)
 					top = c;
 			}
@@ -1088,9 +1091,11 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
 	if (ret)
 		return ret;
 	pv_pack_template(ref, &packed);
-	search_exhaustive(probe, &packed,
-			  probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED) ?
-			  PV_MATCH_WIDE_SHIFT_MAX : PV_MATCH_SHIFT_MAX, res);
+	if (probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED))
+		search_exhaustive(probe, &packed, PV_MATCH_WIDE_SHIFT_MAX,
+				  PV_MATCH_WIDE_SHIFT_MAX, res);
+	else
+		search_exhaustive(probe, &packed, PV_MATCH_SHIFT_MAX, PV_MATCH_ALONG_MAX, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }

@@ -45,6 +45,8 @@ extern "C" {
 
 #define PV_MATCH_SHIFT_MAX 4
 #define PV_MATCH_WIDE_SHIFT_MAX 8
+/* The thorough search's reach along the hand (dy); across it, SHIFT_MAX. */
+#define PV_MATCH_ALONG_MAX 8
 
 struct pv_probe;
 
@@ -82,8 +84,9 @@ void pv_probe_free(struct pv_probe *probe);
 int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
 		   struct pv_match_result *res);
 
-/* Same, trying every alignment (1215 of them; 4335 for the wide search of
- * unanchored templates): the reference for tests. */
+/* Same, trying every alignment in the thorough search's range (2295 of
+ * them; 4335 in the wide search's, for unanchored templates): the
+ * reference for tests. */
 int pv_probe_match_exhaustive(const struct pv_probe *probe,
 			      const struct pv_template *ref,
 			      struct pv_match_result *res);
