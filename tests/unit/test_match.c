@@ -102,17 +102,32 @@ START_TEST(recovers_rotation_and_scale)
 }
 END_TEST
 
+/* @b against @a with the fast, the thorough (pv_probe_match) and the
+ * exhaustive search. */
+static void search_three_ways(const struct pv_template *a, const struct pv_template *b,
+			      struct pv_match_result *fast, struct pv_match_result *thorough,
+			      struct pv_match_result *exhaustive)
+{
+	struct pv_packed ref;
+	struct pv_probe *p;
+
+	ck_assert_int_eq(pv_probe_new(a, &p), 0);
+	ck_assert_int_eq(pv_probe_match(p, b, thorough), 0);
+	ck_assert_int_eq(pv_probe_match_exhaustive(p, b, exhaustive), 0);
+	pv_pack_template(b, &ref);
+	pv_probe_search(p, &ref, PV_NO_PREFILTER, fast);
+	pv_probe_free(p);
+}
+
 /* Both searches, the fast one and pv_probe_match()'s thorough one, find
  * what the exhaustive one finds. */
 START_TEST(greedy_matches_exhaustive)
 {
 	struct test_field f;
 	struct pv_template a, b;
-	struct pv_packed ref;
 	int agree = 0, fast_agree = 0, n = 0;
 
 	for (uint32_t seed = 10; seed < 40; seed++) {
-		struct pv_probe *p;
 		struct pv_match_result rg, rf, re;
 		uint32_t s = seed;
 		int dx = (int)(test_rand(&s) % 9) - 4, dy = (int)(test_rand(&s) % 9) - 4;
@@ -122,12 +137,7 @@ START_TEST(greedy_matches_exhaustive)
 		test_template_from_field(&f, &a, 0, 0, 0, 1);
 		test_template_from_field(&f, &b, (float)dx, (float)dy, rot, 1);
 		test_perturb(&b, 200, seed);
-		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
-		ck_assert_int_eq(pv_probe_match(p, &b, &rg), 0);
-		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &re), 0);
-		pv_pack_template(&b, &ref);
-		pv_probe_search(p, &ref, PV_NO_PREFILTER, &rf);
-		pv_probe_free(p);
+		search_three_ways(&a, &b, &rf, &rg, &re);
 		ck_assert_float_le(rg.score, re.score);
 		ck_assert_float_le(rf.score, re.score);
 		agree += rg.score >= re.score - 0.02f;
@@ -155,8 +165,6 @@ START_TEST(thorough_reaches_turned_palms)
 	for (uint32_t seed = 1; seed <= 20; seed++) {
 		struct test_field f;
 		struct pv_template a, b;
-		struct pv_packed ref;
-		struct pv_probe *p;
 		struct pv_match_result fast, thorough, best;
 		uint32_t s = seed * 7919u + 13;
 		int dx = (int)(test_rand(&s) % 9) - 4, dy = (int)(test_rand(&s) % 9) - 4;
@@ -165,12 +173,7 @@ START_TEST(thorough_reaches_turned_palms)
 		test_template_from_field(&f, &a, 0, 0, 0, 1);
 		test_template_from_field(&f, &b, (float)dx, (float)dy, seed % 2 ? 6 : -6, 1);
 		test_perturb(&b, 300, seed);
-		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
-		ck_assert_int_eq(pv_probe_match(p, &b, &thorough), 0);
-		ck_assert_int_eq(pv_probe_match_exhaustive(p, &b, &best), 0);
-		pv_pack_template(&b, &ref);
-		pv_probe_search(p, &ref, PV_NO_PREFILTER, &fast);
-		pv_probe_free(p);
+		search_three_ways(&a, &b, &fast, &thorough, &best);
 		ck_assert_msg(thorough.score >= best.score - 0.01f,
 			      "seed %u: thorough %.3f, exhaustive %.3f", seed,
 			      thorough.score, best.score);
@@ -192,21 +195,16 @@ START_TEST(thorough_reaches_along_the_hand)
 	for (unsigned int k = 0; k < sizeof(shift) / sizeof(shift[0]); k++) {
 		struct test_field f;
 		struct pv_template a, b;
-		struct pv_packed ref;
-		struct pv_probe *p;
-		struct pv_match_result fast, thorough;
+		struct pv_match_result fast, thorough, best;
 		const int dx = shift[k][0], dy = shift[k][1];
 
 		test_field_fine(&f, 300 + k);
 		test_template_from_field(&f, &a, 0, 0, 0, 1);
 		test_template_from_field(&f, &b, (float)dx, (float)dy, 0, 1);
 		test_perturb(&b, 150, k);
-		ck_assert_int_eq(pv_probe_new(&a, &p), 0);
-		ck_assert_int_eq(pv_probe_match(p, &b, &thorough), 0);
-		pv_pack_template(&b, &ref);
-		pv_probe_search(p, &ref, PV_NO_PREFILTER, &fast);
-		pv_probe_free(p);
+		search_three_ways(&a, &b, &fast, &thorough, &best);
 		ck_assert_float_lt(fast.score, 0.1f);
+		ck_assert_float_le(thorough.score, best.score);
 		if (abs(dx) > PV_MATCH_SHIFT_MAX) {
 			ck_assert_float_lt(thorough.score, 0.1f);
 			continue;
@@ -325,6 +323,13 @@ START_TEST(kernels_agree)
 }
 END_TEST
 
+static const char *const search_name[] = { "fast", "thorough", "wide" };
+
+static pv_search_fn search_of(const struct pv_compare_kernel *k, int which)
+{
+	return which == 0 ? k->search : which == 1 ? k->search_thorough : k->search_wide;
+}
+
 /*
  * Each kernel has its own copy of each search (fast, thorough and wide): all give
  * the generic one's result to the bit, for the same palm moved and for another palm with
@@ -359,33 +364,18 @@ START_TEST(searches_agree)
 			float prefilter = pass ? 0.42f : PV_NO_PREFILTER;
 			struct pv_match_result want, got;
 
-			memset(&want, 0, sizeof(want));
-			kernels[nkernels - 1].search(p, &ref, prefilter, &want);
-			stopped += want.rotation_deg == 0 && want.scale == 1 &&
-				   want.dx % 2 == 0 && want.dy % 2 == 0 && pass;
-			for (int k = 0; k < nkernels - 1; k++) {
-				memset(&got, 0, sizeof(got));
-				kernels[k].search(p, &ref, prefilter, &got);
-				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
-					      "%s search, seed %u", kernels[k].name, seed);
-			}
-			/* the thorough search (no pre-filter) */
-			memset(&want, 0, sizeof(want));
-			kernels[nkernels - 1].search_thorough(p, &ref, prefilter, &want);
-			for (int k = 0; k < nkernels - 1; k++) {
-				memset(&got, 0, sizeof(got));
-				kernels[k].search_thorough(p, &ref, prefilter, &got);
-				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
-					      "%s thorough search, seed %u", kernels[k].name, seed);
-			}
-			/* and the wide search of unanchored templates */
-			memset(&want, 0, sizeof(want));
-			kernels[nkernels - 1].search_wide(p, &ref, prefilter, &want);
-			for (int k = 0; k < nkernels - 1; k++) {
-				memset(&got, 0, sizeof(got));
-				kernels[k].search_wide(p, &ref, prefilter, &got);
-				ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
-					      "%s wide search, seed %u", kernels[k].name, seed);
+			for (int which = 0; which < 3; which++) {
+				memset(&want, 0, sizeof(want));
+				search_of(&kernels[nkernels - 1], which)(p, &ref, prefilter, &want);
+				stopped += which == 0 && pass && want.rotation_deg == 0 &&
+					   want.scale == 1 && want.dx % 2 == 0 && want.dy % 2 == 0;
+				for (int k = 0; k < nkernels - 1; k++) {
+					memset(&got, 0, sizeof(got));
+					search_of(&kernels[k], which)(p, &ref, prefilter, &got);
+					ck_assert_msg(!memcmp(&got, &want, sizeof(got)),
+						      "%s %s search, seed %u", kernels[k].name,
+						      search_name[which], seed);
+				}
 			}
 		}
 		pv_probe_free(p);
