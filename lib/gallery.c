@@ -231,11 +231,8 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 			struct hit h = merged[i];
 			struct pv_match_result r;
 
-			if (probe->unanchored || g->unanchored[h.entry])
-				pv_probe_search_wide(probe, &g->entries[h.entry],
-						     PV_NO_PREFILTER, &r);
-			else
-				pv_probe_search_thorough(probe, &g->entries[h.entry], &r);
+			pv_probe_search_1to1(probe, &g->entries[h.entry], g->unanchored[h.entry],
+					     &r);
 			h.c.score = r.score;
 			offer(rescored, &n, nbest, h);
 		}

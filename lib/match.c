@@ -1073,10 +1073,7 @@ int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
 	if (ret)
 		return ret;
 	pv_pack_template(ref, &packed);
-	if (probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED))
-		pv_probe_search_wide(probe, &packed, PV_NO_PREFILTER, res);
-	else
-		pv_probe_search_thorough(probe, &packed, res);
+	pv_probe_search_1to1(probe, &packed, ref->flags & PV_TEMPLATE_UNANCHORED, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef PALMVEIN_MATCH_INTERNAL_H
 #define PALMVEIN_MATCH_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <palmvein/match.h>
@@ -143,6 +144,21 @@ static inline void pv_probe_search_wide(const struct pv_probe *probe,
 					struct pv_match_result *res)
 {
 	probe->kernel.search_wide(probe, ref, prefilter, res);
+}
+
+/*
+ * What pv_probe_match() runs on a packed reference, @ref_unanchored when
+ * its template is PV_TEMPLATE_UNANCHORED: the wide search when either is,
+ * else the thorough one. 1:N re-scores its best entries with it.
+ */
+static inline void pv_probe_search_1to1(const struct pv_probe *probe,
+					const struct pv_packed *ref, bool ref_unanchored,
+					struct pv_match_result *res)
+{
+	if (probe->unanchored || ref_unanchored)
+		pv_probe_search_wide(probe, ref, PV_NO_PREFILTER, res);
+	else
+		pv_probe_search_thorough(probe, ref, res);
 }
 
 /* The kernels this CPU runs, fastest first; returns how many (<= @max);
