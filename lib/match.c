@@ -297,6 +297,9 @@ struct candidate {
 	int rows;
 };
 
+/* An empty slot in a list of best candidates: every real cost is lower. */
+#define NO_CANDIDATE { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 }
+
 /*
  * Costs the @n candidates @c on the first @rows rows, comparing only the
  * rows from @seen on (a candidate carried from a coarser stage keeps its
@@ -631,7 +634,6 @@ refine(const struct pv_probe *probe, const struct pv_packed *ref,
  */
 _Static_assert(PV_MATCH_ALONG_MAX <= PV_MATCH_WIDE_SHIFT_MAX &&
 	       PV_MATCH_ALONG_MAX > PV_MATCH_SHIFT_MAX, "the wide table holds the range");
-#define NO_COST { 0, 0, 0, 2.0f, { 0, 0 }, 0 }
 
 /*
  * pv_probe_search() with a kernel above inlined: @compare and @scan; with
@@ -642,7 +644,8 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
        struct pv_match_result *res, pv_compare_fn compare, scan_fn scan,
        bool thorough)
 {
-	struct candidate best[2] = { NO_COST, NO_COST }, near[2] = { NO_COST, NO_COST };
+	struct candidate best[2] = { NO_CANDIDATE, NO_CANDIDATE };
+	struct candidate near[2] = { NO_CANDIDATE, NO_CANDIDATE };
 
 	/*
 	 * Stage 1. Stage 3's +-1 from the lattice reaches every shift in
@@ -652,7 +655,7 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
 	 * Its two best within the normal range are kept apart (@near).
 	 */
 	if (thorough) {
-		struct candidate far[2] = { NO_COST, NO_COST };
+		struct candidate far[2] = { NO_CANDIDATE, NO_CANDIDATE };
 		const int beyond = PV_MATCH_ALONG_MAX - PV_MATCH_SHIFT_MAX;
 
 		for (int rot = -1; rot <= 1; rot++) {
@@ -709,7 +712,6 @@ search(const struct pv_probe *probe, const struct pv_packed *ref, float prefilte
  * normal search lost 12-16 % of its speed when written with these
  * functions.
  */
-#define NO_CANDIDATE { PV_POSE_IDENTITY, 0, 0, 2.0f, { 0, 0 }, 0 }
 
 /* Keeps @best[0..n) the n cheapest candidates offered, cheapest first. */
 static inline void keep_best(struct candidate *best, int n, struct candidate c)
