@@ -18,7 +18,9 @@ struct pv_feature_params {
 	float wavelength;	/* cosine period across the vein, ROI pixels */
 	float aspect;		/* envelope along the vein relative to across */
 	int radius;		/* kernel half-size, ROI pixels */
-	float min_valid;	/* share of valid pixels a cell's support needs */
+	float min_valid;	/* share of valid pixels a cell's core needs */
+	int support;		/* half-size of the window around a cell that
+				 * must hold no invalid ROI pixel */
 	float min_contrast;	/* grey levels between best and worst filter */
 };
 
