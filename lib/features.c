@@ -11,10 +11,10 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "features_internal.h"
+#include "summed_area.h"
 
 #define HALF (PV_ROI_SIZE / 2)
 #define MAX_RADIUS 7
@@ -160,41 +160,15 @@ static int32_t dot_row(const int16_t *a, const int16_t *b)
 	return s;
 }
 
-/* Summed-area table of @v over the half ROI: (HALF + 1)^2 entries. */
-static void sum_table(const uint8_t *v, bool off_hand, int32_t *sat)
-{
-	for (int x = 0; x <= HALF; x++)
-		sat[x] = 0;
-	for (int y = 0; y < HALF; y++) {
-		int32_t row = 0;
-
-		sat[(y + 1) * (HALF + 1)] = 0;
-		for (int x = 0; x < HALF; x++) {
-			row += off_hand ? v[y * HALF + x] < 4 : v[y * HALF + x];
-			sat[(y + 1) * (HALF + 1) + x + 1] = sat[y * (HALF + 1) + x + 1] + row;
-		}
-	}
-}
-
-/* The sum of @sat's values over the square of half-size @h around (@x, @y),
- * where it lies on the half ROI. */
-static int32_t window_sum(const int32_t *sat, int x, int y, int h)
-{
-	int x0 = x - h < 0 ? 0 : x - h, y0 = y - h < 0 ? 0 : y - h;
-	int x1 = x + h + 1 > HALF ? HALF : x + h + 1;
-	int y1 = y + h + 1 > HALF ? HALF : y + h + 1;
-
-	return sat[y1 * (HALF + 1) + x1] - sat[y0 * (HALF + 1) + x1] -
-	       sat[y1 * (HALF + 1) + x0] + sat[y0 * (HALF + 1) + x0];
-}
-
 int pv_features_compute(const struct pv_roi *roi,
 			const struct pv_feature_params *p,
 			struct pv_template *t)
 {
 	int16_t img[PADDED * PADDED];
 	uint8_t valid[HALF * HALF];
-	int32_t valid_sum[(HALF + 1) * (HALF + 1)], off_hand_sum[(HALF + 1) * (HALF + 1)];
+	/* valid[] counts a half-ROI pixel's valid ROI pixels, 0..4 */
+	static const uint8_t count[256] = { 0, 1, 2, 3, 4 }, off_hand[256] = { 1, 1, 1, 1 };
+	uint32_t valid_sum[(HALF + 1) * (HALF + 1)], off_hand_sum[(HALF + 1) * (HALF + 1)];
 	unsigned char orient[PV_GRID * PV_GRID], usable[PV_GRID * PV_GRID];
 	struct bank bank;
 	int r = p->radius, n = 2 * r + 1, ret, nusable = 0, core;
@@ -209,8 +183,8 @@ int pv_features_compute(const struct pv_roi *roi,
 	if (ret)
 		return ret;
 	bank_build(p, &bank);
-	sum_table(valid, false, valid_sum);
-	sum_table(valid, true, off_hand_sum);
+	pv_sat_build(valid, HALF, HALF, count, valid_sum);
+	pv_sat_build(valid, HALF, HALF, off_hand, off_hand_sum);
 	/* the envelope's core in valid-pixel counts, off the ROI included */
 	core = 4 * (2 * (r / 2) + 1) * (2 * (r / 2) + 1);
 
@@ -241,9 +215,11 @@ int pv_features_compute(const struct pv_roi *roi,
 			/* Most of the envelope's core on the ROI and the hand,
 			 * none of its support on the ROI off the hand; flat
 			 * (saturated, blank) cells have no orientation. */
-			usable[ci] = (float)window_sum(valid_sum, px, py, r / 2) >=
+			usable[ci] = (float)pv_sat_window(valid_sum, HALF, HALF, (uint32_t)px,
+							  (uint32_t)py, (uint32_t)(r / 2)) >=
 					     p->min_valid * (float)core &&
-				     !window_sum(off_hand_sum, px, py, p->support) &&
+				     !pv_sat_window(off_hand_sum, HALF, HALF, (uint32_t)px,
+						    (uint32_t)py, (uint32_t)p->support) &&
 				     hi - lo >= min_strength;
 			nusable += usable[ci];
 		}

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "roi_internal.h"
+#include "summed_area.h"
 
 /* Generic vectors: SSE2 on x86-64, NEON on arm64, from one source. */
 typedef float f32x4 __attribute__((vector_size(16)));
@@ -1010,32 +1011,6 @@ static float mask_margin(const struct pv_hand *hand)
 		     0.05f * ((float)hand->threshold - level));
 }
 
-/* Pixels (@w x @h, row-major) equal to @value, as an inclusive integral
- * image of (w + 1) x (h + 1) entries. */
-static void count_integral(const uint8_t *mask, uint32_t w, uint32_t h,
-			   uint8_t value, uint32_t *ii)
-{
-	memset(ii, 0, (w + 1) * sizeof(*ii));
-	for (uint32_t y = 0; y < h; y++) {
-		uint32_t row = 0;
-
-		ii[(size_t)(y + 1) * (w + 1)] = 0;
-		for (uint32_t x = 0; x < w; x++) {
-			row += mask[(size_t)y * w + x] == value;
-			ii[(size_t)(y + 1) * (w + 1) + x + 1] = ii[(size_t)y * (w + 1) + x + 1] + row;
-		}
-	}
-}
-
-static uint32_t window_count(const uint32_t *ii, uint32_t w, uint32_t h,
-			     uint32_t x, uint32_t y, uint32_t r)
-{
-	uint32_t x0 = x > r ? x - r : 0, y0 = y > r ? y - r : 0;
-	uint32_t x1 = x + r + 1 < w ? x + r + 1 : w, y1 = y + r + 1 < h ? y + r + 1 : h;
-
-	return ii[(size_t)y1 * (w + 1) + x1] - ii[(size_t)y0 * (w + 1) + x1] -
-	       ii[(size_t)y1 * (w + 1) + x0] + ii[(size_t)y0 * (w + 1) + x0];
-}
 
 /*
  * The hand's dim rim: up to RIM_STEPS pixels out from the two-sided mask,
@@ -1095,6 +1070,7 @@ static void grow_rim(struct pv_hand *hand, float margin)
  */
 static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 {
+	static const uint8_t is_bright[256] = { [1] = 1 }, is_dark[256] = { [2] = 1 };
 	const uint32_t w = hand->w, h = hand->h, r = 3;
 	const size_t n = (size_t)w * h;
 	const float margin = mask_margin(hand);
@@ -1124,13 +1100,13 @@ static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 		if (!bright)
 			return -ENOMEM;
 		dark = bright + (w + 1) * (size_t)(h + 1);
-		count_integral(hand->mask, w, h, 1, bright);
-		count_integral(hand->mask, w, h, 2, dark);
+		pv_sat_build(hand->mask, w, h, is_bright, bright);
+		pv_sat_build(hand->mask, w, h, is_dark, dark);
 		for (uint32_t y = 0; y < h; y++)
 			for (uint32_t x = 0; x < w; x++)
 				if (!hand->mask[(size_t)y * w + x] &&
-				    window_count(bright, w, h, x, y, r) &&
-				    window_count(dark, w, h, x, y, r))
+				    pv_sat_window(bright, w, h, x, y, r) &&
+				    pv_sat_window(dark, w, h, x, y, r))
 					hand->mask[(size_t)y * w + x] = 3;
 		free(bright);
 		grow_rim(hand, margin);
