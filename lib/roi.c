@@ -713,6 +713,35 @@ static void palm_near_valleys(struct pv_hand *hand, float mx, float my)
 }
 
 /*
+ * The palm's distance ridge across the up axis (ux, uy) at (px, py): the
+ * largest distance within half of @r either side, and where it lies.
+ * False when that segment leaves the frame or the palm on it runs into
+ * the frame edge: the ridge has no end there.
+ */
+static bool ridge_across(const struct pv_hand *hand, float px, float py, float ux,
+			 float uy, float r, float *best, struct point *at)
+{
+	*best = 0;
+	for (float s = -0.5f * r; s <= 0.5f * r; s += 1.0f) {
+		int qx = (int)lroundf(px - uy * s), qy = (int)lroundf(py + ux * s);
+		struct point q = { (int16_t)qx, (int16_t)qy };
+		float d;
+
+		if (qx < 0 || qy < 0 || qx >= (int)hand->w || qy >= (int)hand->h ||
+		    (mask_at(hand, qx, qy) && on_border(hand, q)))
+			return false;
+		if (!mask_at(hand, qx, qy))
+			continue;
+		d = hand->dist[(size_t)qy * hand->w + (uint32_t)qx];
+		if (d > *best) {
+			*best = d;
+			*at = q;
+		}
+	}
+	return true;
+}
+
+/*
  * Closing fingers let the inscribed circle climb towards them along the
  * palm's distance ridge (the slots between them start higher), spread ones
  * let it sink. The ridge's wrist end, where the largest distance across the
@@ -730,18 +759,12 @@ static void palm_from_ridge(struct pv_hand *hand, float ux, float uy)
 	const float r = hand->palm_radius;
 
 	for (float t = 0; t < RIDGE_REACH * r; t += 0.5f) {
-		float best = 0, px = hand->palm_x - ux * t, py = hand->palm_y - uy * t;
+		float best;
+		struct point at;
 
-		for (float s = -0.5f * r; s <= 0.5f * r; s += 1.0f) {
-			int qx = (int)lroundf(px - uy * s), qy = (int)lroundf(py + ux * s);
-			struct point q = { (int16_t)qx, (int16_t)qy };
-
-			if (qx < 0 || qy < 0 || qx >= (int)hand->w || qy >= (int)hand->h ||
-			    (mask_at(hand, qx, qy) && on_border(hand, q)))
-				return;	/* the palm runs out of the frame: no end */
-			if (mask_at(hand, qx, qy))
-				best = fmaxf(best, hand->dist[(size_t)qy * hand->w + (uint32_t)qx]);
-		}
+		if (!ridge_across(hand, hand->palm_x - ux * t, hand->palm_y - uy * t, ux, uy,
+				  r, &best, &at))
+			return;
 		if (best < RIDGE_LEVEL * r) {
 			float shift = 0.5f * (t - RIDGE_TO_CENTRE * r);
 
@@ -750,6 +773,38 @@ static void palm_from_ridge(struct pv_hand *hand, float ux, float uy)
 			return;
 		}
 	}
+}
+
+/*
+ * Where up starts from: the mean of the ridge's points from the palm
+ * centre towards the wrist, as long as the palm stays RIDGE_AXIS_LEVEL of
+ * R wide. A thumb held against the index finger, or glare filling the
+ * thumb gap, widens the palm at the finger base and pulls the inscribed
+ * circle towards the thumb; the line from the circle alone to the valleys
+ * is short and turned 9-16 degrees by it (docs/roi.md). The ridge's
+ * lower points follow the palm's own axis and lengthen the lever. Falls
+ * back on the palm centre.
+ */
+#define RIDGE_AXIS_LEVEL 0.8f
+
+static void ridge_base(const struct pv_hand *hand, float ux, float uy, float *bx,
+		       float *by)
+{
+	const float r = hand->palm_radius;
+	float sx = 0, sy = 0, best;
+	struct point at;
+	int n = 0;
+
+	for (float t = 0; t < RIDGE_REACH * r; t += 1.0f) {
+		if (!ridge_across(hand, hand->palm_x - ux * t, hand->palm_y - uy * t, ux, uy,
+				  r, &best, &at) || best < RIDGE_AXIS_LEVEL * r)
+			break;
+		sx += at.x;
+		sy += at.y;
+		n++;
+	}
+	*bx = n ? sx / (float)n : hand->palm_x;
+	*by = n ? sy / (float)n : hand->palm_y;
 }
 
 /*
@@ -992,20 +1047,23 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	r = hand->palm_radius;
 	if (found) {
 		float mx = 0.5f * (line.ax + line.bx), my = 0.5f * (line.ay + line.by);
-		float len = hypotf(mx - hand->palm_x, my - hand->palm_y);
+		float len = hypotf(mx - hand->palm_x, my - hand->palm_y), bx, by;
 
 		/* along the up axis: the direction stays */
-		palm_from_ridge(hand, (mx - hand->palm_x) / len, (my - hand->palm_y) / len);
-		len = hypotf(mx - hand->palm_x, my - hand->palm_y);
+		fx = (mx - hand->palm_x) / len;
+		fy = (my - hand->palm_y) / len;
+		palm_from_ridge(hand, fx, fy);
 
 		/*
-		 * Up is from the palm centre to the middle of the outer
+		 * Up is from the palm's ridge to the middle of the outer
 		 * valleys. The normal of the valley line itself swings with
 		 * the depth of single valleys (docs/roi.md measures both).
 		 * choose_valleys() keeps the palm centre 0.4 r off the line.
 		 */
-		fx = (mx - hand->palm_x) / len;
-		fy = (my - hand->palm_y) / len;
+		ridge_base(hand, fx, fy, &bx, &by);
+		len = hypotf(mx - bx, my - by);
+		fx = (mx - bx) / len;
+		fy = (my - by) / len;
 		*src = GEOM_VALLEYS;
 	} else if (big_blob) {
 		crop_geometry(hand, geom);

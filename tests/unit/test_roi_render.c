@@ -386,11 +386,11 @@ static const struct paired_presentation wide_v_in_triple[] = {
 	{ 12, 1280, 800, 13, 5 },
 };
 
-/* The ROI of the lit-minus-unlit frame of @p turns with the hand. */
-static void assert_paired_roi_turns_with_hand(struct paired_presentation p)
+/* The ROI of the lit/unlit pair @p turns with the hand, to within @max_deg. */
+static void assert_paired_roi_turns_with_hand(struct paired_presentation p, float max_deg)
 {
 	struct pv_roi *roi = malloc(sizeof(*roi));
-	struct pv_image img[2], diff;
+	struct pv_image img[2];
 	struct pv_scene_desc desc[2];
 	struct pv_exposure exp[2];
 	enum pv_roi_status status;
@@ -405,15 +405,14 @@ static void assert_paired_roi_turns_with_hand(struct paired_presentation p)
 		ck_assert_int_eq(pv_image_wrap(&img[k], p.width, p.height, p.width, 8,
 					       frame[k]), 0);
 	}
-	ck_assert_int_eq(pv_image_cancel_ambient(&img[0], &img[1], &diff), 0);
-	ck_assert_msg(pv_roi_extract(&diff, roi, &status) == 0, "seed %u %04u_%02u: no ROI: %s",
+	ck_assert_msg(pv_roi_extract_pair(&img[0], &img[1], roi, &status) == 0,
+		      "seed %u %04u_%02u: no ROI: %s",
 		      (unsigned int)p.seed, p.identity, p.pres, pv_roi_status_str(status));
 	err = angle_error(roi->geom.angle_deg, desc[0].pose.rotation_deg);
-	ck_assert_msg(err <= MAX_ANGLE_ERROR_DEG,
+	ck_assert_msg(err <= max_deg,
 		      "seed %u %04u_%02u: ROI at %.1f degrees, hand at %.1f",
 		      (unsigned int)p.seed, p.identity, p.pres, (double)roi->geom.angle_deg,
 		      (double)desc[0].pose.rotation_deg);
-	pv_image_free(&diff);
 	free(roi);
 	free(frame[0]);
 	free(frame[1]);
@@ -421,7 +420,7 @@ static void assert_paired_roi_turns_with_hand(struct paired_presentation p)
 
 START_TEST(roi_on_palm_without_wide_valleys)
 {
-	assert_paired_roi_turns_with_hand(wide_v_in_triple[_i]);
+	assert_paired_roi_turns_with_hand(wide_v_in_triple[_i], MAX_ANGLE_ERROR_DEG);
 }
 END_TEST
 
@@ -441,7 +440,26 @@ static const struct paired_presentation thumb_in_triple[] = {
 
 START_TEST(roi_on_palm_without_thumb_valley)
 {
-	assert_paired_roi_turns_with_hand(thumb_in_triple[_i]);
+	assert_paired_roi_turns_with_hand(thumb_in_triple[_i], MAX_ANGLE_ERROR_DEG);
+}
+END_TEST
+
+/*
+ * A thumb held against the index finger, or glare filling the thumb gap,
+ * widens the palm at the finger base and pulls the inscribed circle
+ * towards the thumb: the line from the circle to the valleys turned these
+ * ROIs 9-16 degrees from the hand. Up now starts from the palm's ridge
+ * below the circle (2-3 degrees off).
+ */
+static const struct paired_presentation thumb_widens_palm[] = {
+	{ 1, 1280, 800, 229, 1 }, { 1, 1280, 800, 431, 2 }, { 1, 1280, 800, 384, 1 },
+	{ 1, 1280, 800, 495, 4 }, { 1, 1280, 800, 307, 1 }, { 1, 1280, 800, 254, 1 },
+};
+#define THUMB_MAX_ANGLE_ERROR_DEG 6.0f
+
+START_TEST(roi_turns_with_palm_beside_closed_thumb)
+{
+	assert_paired_roi_turns_with_hand(thumb_widens_palm[_i], THUMB_MAX_ANGLE_ERROR_DEG);
 }
 END_TEST
 
@@ -556,6 +574,8 @@ int main(void)
 			    (int)(sizeof(wide_v_in_triple) / sizeof(wide_v_in_triple[0])));
 	tcase_add_loop_test(tc, roi_on_palm_without_thumb_valley, 0,
 			    (int)(sizeof(thumb_in_triple) / sizeof(thumb_in_triple[0])));
+	tcase_add_loop_test(tc, roi_turns_with_palm_beside_closed_thumb, 0,
+			    (int)(sizeof(thumb_widens_palm) / sizeof(thumb_widens_palm[0])));
 	tcase_add_loop_test(tc, roi_points_up_when_fingers_lost, 0,
 			    (int)(sizeof(fingers_lost) / sizeof(fingers_lost[0])));
 	suite_add_tcase(s, tc);
