@@ -12,10 +12,11 @@
 
 /*
  * Entries whose best coarse translation costs more than this skip the rest
- * of the fast search and report their (low) coarse score. On polyu-nir-roi no
- * genuine pair is cut short even at 0.34, while at 0.42 over half of the
- * impostor pairs are (bench-features, docs/benchmarks.md): a margin for
- * harder captures.
+ * of the fast search and report their (low) coarse score; in the wide
+ * search, so do those whose best alignment on half the rows still does.
+ * On polyu-nir-roi no genuine pair is cut short even at 0.34, while at
+ * 0.42 over half of the impostor pairs are (bench-features,
+ * docs/benchmarks.md): a margin for harder captures.
  */
 #define PREFILTER_COST 0.42f
 #define MAX_THREADS 64

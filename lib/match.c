@@ -105,12 +105,10 @@ compare_rows(const struct pv_row *a, const struct pv_row *b, int rows)
  * XOR, so that one per-dword popcount yields the distance in dwords 0..2
  * and, as the probe's mask is inverted, the overlap in dword 3.
  */
-__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline
-struct pv_tally compare_avx512_rows(const struct pv_row *a, const struct pv_row *b,
-				    int rows)
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline __m512i
+count_avx512(const struct pv_row *a, const struct pv_row *b, int rows)
 {
 	__m512i acc = _mm512_setzero_si512();
-	struct pv_tally t;
 
 #pragma GCC unroll 8
 	for (int i = 0; i < rows; i += 4) {
@@ -123,14 +121,54 @@ struct pv_tally compare_avx512_rows(const struct pv_row *a, const struct pv_row 
 
 		acc = _mm512_add_epi32(acc, _mm512_popcnt_epi32(x));
 	}
-	/* One horizontal sum: overlap counts (<= 1024) move above bit 16,
-	 * distances (<= 3072) stay below. */
-	unsigned int sum = (unsigned int)_mm512_reduce_add_epi32(
-		_mm512_mask_slli_epi32(acc, 0x8888, acc, 16));
+	/* For one horizontal sum: overlap counts (<= 1024) move above bit
+	 * 16, distances (<= 3072) stay below. */
+	return _mm512_mask_slli_epi32(acc, 0x8888, acc, 16);
+}
 
-	t.overlap = sum >> 16;
-	t.dist = sum & 0xffff;
-	return t;
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline
+struct pv_tally compare_avx512_rows(const struct pv_row *a, const struct pv_row *b,
+				    int rows)
+{
+	unsigned int sum = (unsigned int)_mm512_reduce_add_epi32(count_avx512(a, b, rows));
+
+	return (struct pv_tally){ sum & 0xffff, sum >> 16 };
+}
+
+/*
+ * A row of the lattice, four comparisons sharing each horizontal sum: the
+ * four packed sums meet in one vector.
+ */
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline void
+scan_avx512_rows(const struct pv_row *a, ptrdiff_t stride, const struct pv_row *b,
+		 int rows, int n, struct pv_tally *out)
+{
+	int k = 0;
+
+	for (; k + 4 <= n; k += 4) {
+		__m512i c[4];
+
+		for (int j = 0; j < 4; j++)
+			c[j] = count_avx512(a + (k + j) * stride, b, rows);
+		/* per 128-bit lane: the sums of c[0..3] over the lane */
+		__m512i s01 = _mm512_add_epi32(_mm512_unpacklo_epi32(c[0], c[1]),
+					       _mm512_unpackhi_epi32(c[0], c[1]));
+		__m512i s23 = _mm512_add_epi32(_mm512_unpacklo_epi32(c[2], c[3]),
+					       _mm512_unpackhi_epi32(c[2], c[3]));
+		__m512i u = _mm512_add_epi32(_mm512_unpacklo_epi64(s01, s23),
+					     _mm512_unpackhi_epi64(s01, s23));
+		__m256i h = _mm256_add_epi32(_mm512_castsi512_si256(u),
+					     _mm512_extracti64x4_epi64(u, 1));
+		__m128i q = _mm_add_epi32(_mm256_castsi256_si128(h),
+					  _mm256_extracti128_si256(h, 1));
+		__m128i dist = _mm_and_si128(q, _mm_set1_epi32(0xffff));
+		__m128i overlap = _mm_srli_epi32(q, 16);
+
+		_mm_storeu_si128((__m128i *)(out + k), _mm_unpacklo_epi32(dist, overlap));
+		_mm_storeu_si128((__m128i *)(out + k + 2), _mm_unpackhi_epi32(dist, overlap));
+	}
+	for (; k < n; k++)
+		out[k] = compare_avx512_rows(a + k * stride, b, rows);
 }
 
 /*
@@ -335,6 +373,32 @@ static inline void keep_best_two(struct candidate best[2], struct candidate c)
 		best[0] = c;
 	} else if (c.cost < best[1].cost) {
 		best[1] = c;
+	}
+}
+
+/*
+ * The indices of the two lowest of @n costs (-1: none below 2), the
+ * earlier first among equals: what keep_best_two() keeps of them, found in
+ * registers rather than through the list's stores and loads.
+ */
+static inline __attribute__((always_inline)) void
+two_cheapest(const float *cost, int n, int at[2])
+{
+	float c0 = 2.0f, c1 = 2.0f;
+
+	at[0] = at[1] = -1;
+	for (int i = 0; i < n; i++) {
+		if (!(cost[i] < c1))
+			continue;
+		if (cost[i] < c0) {
+			c1 = c0;
+			at[1] = at[0];
+			c0 = cost[i];
+			at[0] = i;
+		} else {
+			c1 = cost[i];
+			at[1] = i;
+		}
 	}
 }
 
@@ -729,31 +793,37 @@ static inline void keep_best(struct candidate *best, int n, struct candidate c)
 
 /*
  * Translation on the 2-cell lattice over the wide range at @pose on the
- * coarse rows, into the @n best; the climb then reaches every shift in
- * range. A lattice row in one batch: compared first, costed after.
+ * coarse rows, its two best into @best; the climb then reaches every shift
+ * in range. As scan_lattice(): all tallies, then all costs eight at a time.
  */
 static inline __attribute__((always_inline)) void
 scan_wide_lattice(const struct pv_probe *probe, const struct pv_packed *ref,
 		  pv_compare_fn compare, scan_fn scan, int pose,
-		  struct candidate *best, int n)
+		  struct candidate best[2])
 {
-	const int range = PV_MATCH_WIDE_SHIFT_MAX;
+	const int range = PV_MATCH_WIDE_SHIFT_MAX, points = WIDE_LATTICE * WIDE_LATTICE;
 	const ptrdiff_t stride = COARSE_STEP * PV_GRID;
+	/* Whole vectors: the tallies past the lattice are left at zero. */
+	struct pv_tally t[(WIDE_LATTICE * WIDE_LATTICE + 7) / 8 * 8];
+	float cost[(WIDE_LATTICE * WIDE_LATTICE + 7) / 8 * 8];
+	int at[2];
 
-	for (int dy = -range; dy <= range; dy += COARSE_STEP) {
+	for (int y = 0; y < WIDE_LATTICE; y++) {
 		const struct pv_row *a =
-			probe->wide[pv_wide_index(pose, -range, dy)].row;
-		struct pv_tally t[WIDE_LATTICE];
+			probe->wide[pv_wide_index(pose, -range, COARSE_STEP * y - range)].row;
 
-		scan_row(compare, scan, a, stride, ref, WIDE_LATTICE, t);
-		for (int k = 0; k < WIDE_LATTICE; k++) {
-			struct candidate c = { pose, COARSE_STEP * k - range, dy,
-					       0, t[k], PV_COARSE_ROWS };
-
-			c.cost = normalised_distance(probe, c.tally, PV_COARSE_ROWS);
-			keep_best(best, n, c);
-		}
+		scan_row(compare, scan, a, stride, ref, WIDE_LATTICE, t + y * WIDE_LATTICE);
 	}
+	memset(t + points, 0, (size_t)((points + 7) / 8 * 8 - points) * sizeof(*t));
+	for (int i = 0; i < points; i += 8)
+		normalised_distances(probe, t + i, PV_COARSE_ROWS, cost + i);
+	two_cheapest(cost, points, at);
+	for (int k = 0; k < 2; k++)
+		if (at[k] >= 0)
+			keep_best_two(best, (struct candidate){
+				pose, COARSE_STEP * (at[k] % WIDE_LATTICE) - range,
+				COARSE_STEP * (at[k] / WIDE_LATTICE) - range,
+				cost[at[k]], t[at[k]], PV_COARSE_ROWS });
 }
 
 /*
@@ -808,6 +878,7 @@ climb(const struct pv_probe *probe, const struct pv_packed *ref,
  */
 #define WIDE_ROT_STEPS 1
 #define WIDE_SEEDS 2
+_Static_assert(WIDE_SEEDS == 2, "scan_wide_lattice() keeps two");
 /* Crops and closed hands: the halves may move sideways too (a wider
  * margin on PolyU and PUT for 3 % of the wide search's time). */
 #define WIDE_ACROSS 1
@@ -826,8 +897,7 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 		for (int k = 0; k < WIDE_SEEDS; k++)
 			seeds[r][k] = (struct candidate)NO_CANDIDATE;
 		scan_wide_lattice(probe, ref, compare, scan,
-				  PV_POSE_IDENTITY - WIDE_ROT_STEPS + r, seeds[r],
-				  WIDE_SEEDS);
+				  PV_POSE_IDENTITY - WIDE_ROT_STEPS + r, seeds[r]);
 		keep_best(&first, 1, seeds[r][0]);
 	}
 	/* Hopeless even at its best translation: stop here (1:N pre-filter). */
@@ -840,6 +910,15 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 		for (int k = 0; k < WIDE_SEEDS; k++)
 			keep_best(top, 2, climb(probe, ref, compare, seeds[r][k],
 						PV_HALF_ROWS, 4));
+	/*
+	 * Still hopeless on half the rows: stop here too. The coarse rows
+	 * let three quarters of the impostors of real captures through,
+	 * half the rows about two fifths (docs/benchmarks.md).
+	 */
+	if (top[0].cost > prefilter) {
+		fill_result(top[0], res);
+		return;
+	}
 	/* The best two climb in pose too, on every row; the better summit wins. */
 	struct candidate summit = climb(probe, ref, compare, top[0], PV_GRID, 8);
 
@@ -883,7 +962,7 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 
 #if defined(__x86_64__) || defined(__i386__)
 KERNEL(avx512, __attribute__((target("avx512f,avx512vpopcntdq"))),
-       compare_avx512_rows, NULL)
+       compare_avx512_rows, scan_avx512_rows)
 KERNEL(avx2, __attribute__((target("avx2"))), compare_avx2_rows, scan_avx2_rows)
 KERNEL(popcnt, __attribute__((target("popcnt"))), compare_rows, NULL)
 #endif
