@@ -390,7 +390,7 @@ int main(int argc, char **argv)
 	printf("  wide search (unanchored templates)     %12.0f cmp/s  "
 	       "(%.1fx slower than coarse-to-fine)\n", wide, coarse / wide);
 	printf("  exhaustive search, %d alignments     %12.0f cmp/s  (coarse-to-fine is %.0fx faster)\n",
-	       PV_POSES * PV_SHIFTS * (2 * PV_MATCH_ALONG_MAX + 1), exhaustive,
+	       PV_NEAR_POSES * PV_SHIFTS * (2 * PV_MATCH_ALONG_MAX + 1), exhaustive,
 	       coarse / exhaustive);
 	printf("  probe preparation                      %12.1f us\n", prep * 1e6);
 	{

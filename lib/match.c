@@ -636,6 +636,8 @@ climb_bent(const struct pv_probe *probe, const struct pv_packed *ref,
 	return c;
 }
 
+_Static_assert(PV_NEAR_SCALES <= PV_ROT_STEPS, "stage 2 holds the scales in pose[]");
+
 /*
  * Stages 2-4 from the two best translations @best of stage 1, over shifts
  * up to PV_MATCH_SHIFT_MAX across the hand and @along along it; from the
@@ -668,7 +670,8 @@ refine(const struct pv_probe *probe, const struct pv_packed *ref,
 		keep_best_two(best, pose[k]);
 	}
 	n = 0;
-	for (int scale = 0; scale < PV_SCALE_STEPS; scale++)
+	for (int scale = PV_SCALE_STEPS / 2 - PV_NEAR_SCALES / 2;
+	     scale <= PV_SCALE_STEPS / 2 + PV_NEAR_SCALES / 2; scale++)
 		if (scale != PV_SCALE_STEPS / 2)
 			pose[n++] = (struct candidate){
 				scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,
@@ -1037,15 +1040,16 @@ struct pv_compare_kernel pv_kernel_best(void)
 	return k;
 }
 
-/* Every alignment up to @across cells across the hand and @along along it,
- * bent; the halves also move across in the wide search's range. */
+/* Every alignment of @poses poses from @first_pose, up to @across cells
+ * across the hand and @along along it, bent; the halves also move across
+ * in the wide search's range. */
 static void search_exhaustive(const struct pv_probe *probe,
 			      const struct pv_packed *ref, int across, int along,
-			      struct pv_match_result *res)
+			      int first_pose, int poses, struct pv_match_result *res)
 {
 	struct candidate top = NO_CANDIDATE;
 
-	for (int pose = 0; pose < PV_POSES; pose++)
+	for (int pose = first_pose; pose < first_pose + poses; pose++)
 		for (int dy = -along; dy <= along; dy++)
 			for (int dx = -across; dx <= across; dx++) {
 				struct candidate c = { pose, dx, dy, 0, { 0, 0 }, 0 };
@@ -1144,7 +1148,7 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 
 void pv_probe_copy_variants(struct pv_probe *probe)
 {
-	for (int pose = 0; pose < PV_POSES; pose++)
+	for (int pose = PV_NEAR_POSE_FIRST; pose < PV_NEAR_POSE_FIRST + PV_NEAR_POSES; pose++)
 		for (int dy = -PV_MATCH_SHIFT_MAX; dy <= PV_MATCH_SHIFT_MAX; dy++)
 			memcpy(&probe->variant[pv_variant_index(pose, -PV_MATCH_SHIFT_MAX, dy)],
 			       &probe->wide[pv_wide_index(pose, -PV_MATCH_SHIFT_MAX, dy)],
@@ -1202,9 +1206,10 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
 	pv_pack_template(ref, &packed);
 	if (probe->unanchored || (ref->flags & PV_TEMPLATE_UNANCHORED))
 		search_exhaustive(probe, &packed, PV_MATCH_WIDE_SHIFT_MAX,
-				  PV_MATCH_WIDE_SHIFT_MAX, res);
+				  PV_MATCH_WIDE_SHIFT_MAX, 0, PV_POSES, res);
 	else
-		search_exhaustive(probe, &packed, PV_MATCH_SHIFT_MAX, PV_MATCH_ALONG_MAX, res);
+		search_exhaustive(probe, &packed, PV_MATCH_SHIFT_MAX, PV_MATCH_ALONG_MAX,
+				  PV_NEAR_POSE_FIRST, PV_NEAR_POSES, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }

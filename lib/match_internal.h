@@ -13,12 +13,22 @@
 
 #define PV_ROT_STEPS 5		/* -6, -3, 0, +3, +6 degrees */
 #define PV_ROT_STEP_DEG 3.0f
-#define PV_SCALE_STEPS 3	/* 0.95, 1, 1.05 */
+/*
+ * Scales 0.85 .. 1.15. The normal and thorough searches try the middle
+ * PV_NEAR_SCALES, 0.95 / 1 / 1.05; the wide search's climbs reach them
+ * all: an unanchored ROI's size is as uncertain as its place
+ * (docs/accuracy.md, "Scale of unanchored pairs").
+ */
+#define PV_SCALE_STEPS 7
+#define PV_NEAR_SCALES 3
 #define PV_SCALE_STEP 0.05f
 #define PV_POSES (PV_ROT_STEPS * PV_SCALE_STEPS)
 #define PV_POSE_IDENTITY (PV_ROT_STEPS * (PV_SCALE_STEPS / 2) + PV_ROT_STEPS / 2)
+/* The near scales' poses: the first, and how many. */
+#define PV_NEAR_POSE_FIRST (PV_ROT_STEPS * (PV_SCALE_STEPS / 2 - PV_NEAR_SCALES / 2))
+#define PV_NEAR_POSES (PV_ROT_STEPS * PV_NEAR_SCALES)
 #define PV_SHIFTS (2 * PV_MATCH_SHIFT_MAX + 1)
-#define PV_VARIANTS (PV_POSES * PV_SHIFTS * PV_SHIFTS)
+#define PV_VARIANTS (PV_NEAR_POSES * PV_SHIFTS * PV_SHIFTS)
 /*
  * The wide search's alignments (match.h) are held in a table of their own:
  * the normal search spread over the +-8 layout lost 2-3 % (AVX-512, AVX2)
@@ -87,14 +97,15 @@ struct pv_probe {
 	uint8_t unanchored;		/* from PV_TEMPLATE_UNANCHORED */
 	struct pv_compare_kernel kernel;	/* the fastest this CPU runs */
 	float weight[PV_GRID * PV_GRID + 1];	/* see match.c */
-	struct pv_packed variant[PV_VARIANTS];
-	struct pv_packed wide[PV_WIDE_VARIANTS];	/* the same, +-8 cells */
+	struct pv_packed variant[PV_VARIANTS];	/* near scales, +-4 cells */
+	struct pv_packed wide[PV_WIDE_VARIANTS];	/* every pose, +-8 cells */
 };
 
+/* A near pose's variant in the normal table. */
 static inline int pv_variant_index(int pose, int dx, int dy)
 {
-	return (pose * PV_SHIFTS + dy + PV_MATCH_SHIFT_MAX) * PV_SHIFTS +
-	       dx + PV_MATCH_SHIFT_MAX;
+	return ((pose - PV_NEAR_POSE_FIRST) * PV_SHIFTS + dy + PV_MATCH_SHIFT_MAX) *
+	       PV_SHIFTS + dx + PV_MATCH_SHIFT_MAX;
 }
 
 static inline int pv_wide_index(int pose, int dx, int dy)

@@ -28,11 +28,11 @@
  * its cost (docs/benchmarks.md).
  *
  * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
- * valleys to fix where the palm lies in it) the search is wider: translation
- * +-8 cells, the coarse lattice at -3, 0 and +3 degrees, and the best two
- * points of each rotation climbing to their optimum in translation, then
- * rotation and scale, then the halves as above. It costs about 7 times
- * the normal search.
+ * valleys to fix where the palm lies in it, nor how large it is) the
+ * search is wider: translation +-8 cells, the coarse lattice at -3, 0 and
+ * +3 degrees, and the best two points of each rotation climbing to their
+ * optimum in translation, then in rotation and in scale from 0.85 to 1.15,
+ * then the halves as above. It costs about 5 times the normal search.
  */
 #ifndef PALMVEIN_MATCH_H
 #define PALMVEIN_MATCH_H

@@ -102,6 +102,31 @@ START_TEST(recovers_rotation_and_scale)
 }
 END_TEST
 
+/* An unanchored ROI's size is as uncertain as its place: the wide search
+ * climbs to scales the others do not try. */
+START_TEST(wide_search_reaches_far_scales)
+{
+	static const float scales[] = { 0.85f, 0.9f, 1.1f, 1.15f };
+	struct test_field f;
+	struct pv_template a, b;
+	struct pv_match_result r;
+
+	test_field_random(&f, 6);
+	test_template_from_field(&f, &a, 0, 0, 0, 1);
+	for (size_t i = 0; i < 4; i++) {
+		test_template_from_field(&f, &b, 0, 0, 0, 1 / scales[i]);
+		b.flags |= PV_TEMPLATE_UNANCHORED;
+		ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+		ck_assert_float_eq(r.scale, scales[i]);
+		ck_assert_float_gt(r.score, 0.9f);
+		/* anchored, the search stays within 5 % */
+		b.flags &= ~PV_TEMPLATE_UNANCHORED;
+		ck_assert_int_eq(pv_match(&a, &b, &r), 0);
+		ck_assert_float_le(fabsf(r.scale - 1), 0.05f + 1e-6f);
+	}
+}
+END_TEST
+
 /* @b against @a with the fast, the thorough (pv_probe_match) and the
  * exhaustive search. */
 static void search_three_ways(const struct pv_template *a, const struct pv_template *b,
@@ -508,6 +533,7 @@ int main(void)
 	tcase_add_test(tc, unrelated_scores_low);
 	tcase_add_test(tc, recovers_translation);
 	tcase_add_test(tc, recovers_rotation_and_scale);
+	tcase_add_test(tc, wide_search_reaches_far_scales);
 	tcase_add_test(tc, greedy_matches_exhaustive);
 	tcase_add_test(tc, thorough_reaches_turned_palms);
 	tcase_add_test(tc, thorough_reaches_along_the_hand);
