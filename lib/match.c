@@ -904,7 +904,7 @@ climb(const struct pv_probe *probe, const struct pv_packed *ref,
 }
 
 /*
- * The lattice runs at -3, 0 and +3 degrees, the climb reaching +-6; each
+ * The lattice runs at -3, 0 and +3 degrees, the climb reaching +-9; each
  * rotation seeds its best two points, so that a pose which looks better
  * on the coarse rows at a wrong translation cannot crowd out the others.
  */

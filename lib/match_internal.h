@@ -11,7 +11,7 @@
 
 #include <palmvein/match.h>
 
-#define PV_ROT_STEPS 5		/* -6, -3, 0, +3, +6 degrees */
+#define PV_ROT_STEPS 7		/* -9 .. +9 degrees */
 #define PV_ROT_STEP_DEG 3.0f
 /*
  * Scales 0.85 .. 1.15. The normal and thorough searches try the middle

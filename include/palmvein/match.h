@@ -8,7 +8,7 @@
  * AND and popcount. Prepare the probe once and match it against many
  * templates; pv_match() is the one-shot convenience.
  *
- * Search: translation +-4 cells (+-16 ROI pixels), rotation -6..+6 degrees
+ * Search: translation +-4 cells (+-16 ROI pixels), rotation -9..+9 degrees
  * in 3-degree steps, scale 0.95/1/1.05. The fast search, which 1:N runs on
  * every gallery entry (gallery.h), is coarse-to-fine: translation in
  * 2-cell steps on a quarter of the rows, then rotation and scale there,

@@ -78,7 +78,7 @@ END_TEST
 
 START_TEST(recovers_rotation_and_scale)
 {
-	static const float rots[] = { -6, -3, 3, 6 };
+	static const float rots[] = { -9, -6, -3, 3, 6, 9 };
 	static const float scales[] = { 0.95f, 1.05f };
 	static const float far_scales[] = { 0.85f, 0.9f, 1.1f, 1.15f };
 	struct test_field f;
@@ -87,7 +87,7 @@ START_TEST(recovers_rotation_and_scale)
 
 	test_field_random(&f, 5);
 	test_template_from_field(&f, &a, 0, 0, 0, 1);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		test_template_from_field(&f, &b, 0, 0, rots[i], 1);
 		ck_assert_int_eq(pv_match(&a, &b, &r), 0);
 		/* b is a turned by -rots[i]: the probe must turn back. */
