@@ -883,7 +883,7 @@ climb(const struct pv_probe *probe, const struct pv_packed *ref,
 					       at.dx + step[k][0], at.dy + step[k][1],
 					       0, { 0, 0 }, 0 };
 
-			/* where it came from costs more, or it had not moved */
+			/* the way back: where it came from costs more */
 			if (k == back || abs(c.dx) > PV_MATCH_WIDE_SHIFT_MAX ||
 			    abs(c.dy) > PV_MATCH_WIDE_SHIFT_MAX || rot < 0 ||
 			    rot >= PV_ROT_STEPS || scale < 0 || scale >= PV_SCALE_STEPS)
