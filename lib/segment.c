@@ -400,6 +400,123 @@ static int keep_largest_component(uint8_t *mask, uint32_t w, uint32_t h,
 }
 
 /*
+ * Glare halos on the dim-fingers mask. A clipped spot's glow lifts the
+ * background round it above the mask's margin, and the mask then joins
+ * the thumb to the index finger over the web between them, or the hand to
+ * the background: the inscribed circle climbs to the finger base. The glow
+ * is radially symmetric, and round a spot off the hand (under a third of
+ * the ring HALO_SPOT_RADII spot radii out above Otsu's level) the darkest
+ * pixel at each distance is background under it: what is not brighter
+ * than that by the mask's margin is left out of the mask, and dim fingers
+ * beside the spot stay. Round a spot on the hand or on its edge the
+ * darkest pixels are the hand's dim rim, and leaving pixels out cut
+ * notches that read as finger gaps.
+ */
+#define HALO_SPOT_RADII 3.0f
+#define HALO_RING_PER_HAND 3	/* ring pixels per one above Otsu's level */
+#define HALO_MAX_RINGS 64
+
+struct spot {
+	float x, y, reach;	/* centre and the halo's reach, working px */
+};
+
+/* Whether (@x, @y) is in the frame and within @reach of @s. */
+static bool in_disc(const struct pv_hand *hand, const struct spot *s, int x, int y,
+		    float reach)
+{
+	return x >= 0 && y >= 0 && x < (int)hand->w && y < (int)hand->h &&
+	       hypotf((float)x - s->x, (float)y - s->y) <= reach;
+}
+
+static bool spot_off_hand(const struct pv_hand *hand, const struct spot *s)
+{
+	uint32_t ring = 0, bright = 0;
+
+	for (int y = (int)(s->y - s->reach) - 2; y <= (int)(s->y + s->reach) + 2; y++)
+		for (int x = (int)(s->x - s->reach) - 2; x <= (int)(s->x + s->reach) + 2; x++) {
+			size_t i = (size_t)y * hand->w + (size_t)x;
+
+			if (!in_disc(hand, s, x, y, s->reach + 1.0f) ||
+			    in_disc(hand, s, x, y, s->reach - 1.0f) || hand->glare[i])
+				continue;
+			ring++;
+			bright += hand->grey[i] > hand->threshold;
+		}
+	return bright * HALO_RING_PER_HAND <= ring;
+}
+
+static void drop_dim_halo(struct pv_hand *hand, const struct spot *s, float margin)
+{
+	const int x0 = (int)(s->x - s->reach) - 1, x1 = (int)(s->x + s->reach) + 1;
+	const int y0 = (int)(s->y - s->reach) - 1, y1 = (int)(s->y + s->reach) + 1;
+	int darkest[HALO_MAX_RINGS];
+
+	for (int d = 0; d < HALO_MAX_RINGS; d++)
+		darkest[d] = 256;
+	for (int y = y0; y <= y1; y++)
+		for (int x = x0; x <= x1; x++) {
+			size_t i = (size_t)y * hand->w + (size_t)x;
+			int d = (int)hypotf((float)x - s->x, (float)y - s->y);
+
+			if (in_disc(hand, s, x, y, s->reach) && !hand->glare[i] &&
+			    hand->grey[i] < darkest[d])
+				darkest[d] = hand->grey[i];
+		}
+	for (int y = y0; y <= y1; y++)
+		for (int x = x0; x <= x1; x++) {
+			size_t i = (size_t)y * hand->w + (size_t)x;
+			int d = (int)hypotf((float)x - s->x, (float)y - s->y);
+
+			if (in_disc(hand, s, x, y, s->reach) && !hand->glare[i] &&
+			    (float)hand->grey[i] <= (float)darkest[d] + margin)
+				hand->mask[i] = 0;
+		}
+}
+
+/* Returns 0 or -ENOMEM. */
+static int drop_dim_halos(struct pv_hand *hand, float margin)
+{
+	struct run *r;
+	int64_t n;
+	double *acc;
+
+	if (hand->glare_in_frame <= 0)
+		return 0;
+	n = label_runs(hand->glare, hand->w, hand->h, 1, &r);
+	if (n < 0)
+		return (int)n;
+	/* per root: area, sum x, sum y; one more, as calloc(0) may be NULL */
+	acc = calloc(3 * (size_t)n + 1, sizeof(*acc));
+	if (!acc) {
+		free(r);
+		return -ENOMEM;
+	}
+	for (int64_t i = 0; i < n; i++) {
+		double len = r[i].x1 - r[i].x0, *a = acc + 3 * (size_t)find_root(r, (uint32_t)i);
+
+		a[0] += len;
+		a[1] += len * 0.5 * (r[i].x0 + r[i].x1 - 1);
+		a[2] += len * r[i].y;
+	}
+	for (int64_t i = 0; i < n; i++) {
+		const double *a = acc + 3 * (size_t)i;
+		struct spot s;
+
+		if (a[0] <= 0)
+			continue;
+		s.x = (float)(a[1] / a[0]);
+		s.y = (float)(a[2] / a[0]);
+		s.reach = fminf(HALO_SPOT_RADII * sqrtf((float)(a[0] / M_PI)) + 1.0f,
+			       HALO_MAX_RINGS - 1);
+		if (spot_off_hand(hand, &s))
+			drop_dim_halo(hand, &s, margin);
+	}
+	free(acc);
+	free(r);
+	return 0;
+}
+
+/*
  * Fills background regions that do not reach the frame border (glare
  * spots and dark veins inside the hand); the filled mask's size in
  * *@area. @open is w*h scratch. Returns 0 or -ENOMEM.
@@ -1115,7 +1232,7 @@ static int threshold_mask(struct pv_hand *hand, enum pv_seg_mode mode)
 		hand->rim[i] = hand->mask[i] > 3;
 		hand->mask[i] = hand->mask[i] && !hand->rim[i];
 	}
-	return 0;
+	return mode == PV_SEG_DIM_FINGERS ? drop_dim_halos(hand, margin) : 0;
 }
 
 int pv_hand_mask(struct pv_hand *hand, enum pv_seg_mode mode)

@@ -512,6 +512,36 @@ START_TEST(roi_size_same_whichever_mask_shows_valleys)
 }
 END_TEST
 
+/*
+ * Lit/unlit pairs (1280x800) with a glare spot off the hand beside it: the
+ * spot's glow joined the thumb to the index finger, or the hand to the
+ * background, on the dim-fingers mask, and the inscribed circle climbed to
+ * the finger base: the ROIs' centres lay 29-39 mm from the drawn palm
+ * centre, their sides 6-16 % above the median of their hand's others.
+ */
+static const struct paired_presentation glow_beside_hand[] = {
+	{ 1, 1280, 800, 229, 1 }, { 1, 1280, 800, 289, 2 }, { 1, 1280, 800, 495, 4 },
+	{ 1, 1280, 800, 368, 4 }, { 1, 1280, 800, 254, 1 },
+};
+
+START_TEST(roi_on_palm_beside_glare)
+{
+	const struct paired_presentation p = glow_beside_hand[_i];
+	const struct pv_optics optics = { p.width, p.height, 2, { 850, 940 } };
+	struct pv_roi *roi = malloc(sizeof(*roi));
+	struct pv_scene_desc desc;
+	struct hand_roi h;
+
+	ck_assert_ptr_nonnull(roi);
+	paired_roi(p, &desc, roi);
+	roi_on_hand(&desc, &optics, &roi->geom, &h);
+	ck_assert_msg(hypotf(h.u, h.v) <= MAX_CENTRE_SIDES * h.side_mm,
+		      "%04u_%02u: ROI centre %.1f mm from the palm centre, side %.1f mm",
+		      p.identity, p.pres, (double)hypotf(h.u, h.v), (double)h.side_mm);
+	free(roi);
+}
+END_TEST
+
 START_TEST(roi_on_palm_when_fingers_leave_top)
 {
 	assert_roi_on_palm(1280, 800, fingers_off_top[_i]);
@@ -625,6 +655,8 @@ int main(void)
 			    (int)(sizeof(thumb_in_triple) / sizeof(thumb_in_triple[0])));
 	tcase_add_loop_test(tc, roi_size_same_whichever_mask_shows_valleys, 0,
 			    (int)(sizeof(valleys_on_two_masks) / sizeof(valleys_on_two_masks[0])));
+	tcase_add_loop_test(tc, roi_on_palm_beside_glare, 0,
+			    (int)(sizeof(glow_beside_hand) / sizeof(glow_beside_hand[0])));
 	tcase_add_loop_test(tc, roi_turns_with_palm_beside_closed_thumb, 0,
 			    (int)(sizeof(thumb_widens_palm) / sizeof(thumb_widens_palm[0])));
 	tcase_add_loop_test(tc, roi_points_up_when_fingers_lost, 0,
