@@ -2,6 +2,8 @@
 /* In-memory gallery and multi-threaded 1:N identification. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +28,12 @@
  */
 #define RESCORED 32
 _Static_assert(RESCORED <= PV_GALLERY_MAX_BEST, "workers keep the re-scored entries");
+/*
+ * Workers take the gallery in chunks of this many entries as they go, not
+ * in fixed halves: on a shared machine one core can run slower than the
+ * other, and unanchored entries cost more than anchored ones.
+ */
+#define CHUNK 1024
 
 struct pv_gallery {
 	uint32_t key_id;
@@ -139,40 +147,53 @@ struct worker {
 	pthread_t thread;
 	const struct pv_gallery *gallery;
 	const struct pv_probe *probe;
-	size_t begin, end;
+	atomic_size_t *next;	/* the first entry no worker has taken */
 	unsigned int nbest, found;
 	struct hit best[PV_GALLERY_MAX_BEST];
 };
 
-/* Inserts into a list kept in falling score order, at most @cap long. */
+/* Whether @a ranks before @b: the higher score, then the earlier entry
+ * (whichever worker found it, the result is the same). */
+static bool ranks_before(const struct hit *a, const struct hit *b)
+{
+	return a->c.score > b->c.score || (a->c.score == b->c.score && a->entry < b->entry);
+}
+
+/* Inserts into a list kept in rank order, at most @cap long. */
 static void offer(struct hit *list, unsigned int *n, unsigned int cap, struct hit c)
 {
 	unsigned int i;
 
-	if (*n == cap && c.c.score <= list[cap - 1].c.score)
+	if (*n == cap && !ranks_before(&c, &list[cap - 1]))
 		return;
 	if (*n < cap)
 		(*n)++;
-	for (i = *n - 1; i > 0 && list[i - 1].c.score < c.c.score; i--)
+	for (i = *n - 1; i > 0 && ranks_before(&c, &list[i - 1]); i--)
 		list[i] = list[i - 1];
 	list[i] = c;
 }
 
-static void *identify_range(void *arg)
+static void *identify_chunks(void *arg)
 {
 	struct worker *w = arg;
+	const size_t size = w->gallery->size;
+	size_t begin;
 
-	for (size_t i = w->begin; i < w->end; i++) {
-		struct pv_match_result r;
+	while ((begin = atomic_fetch_add(w->next, CHUNK)) < size) {
+		size_t end = size - begin < CHUNK ? size : begin + CHUNK;
 
-		if (w->probe->unanchored || w->gallery->unanchored[i])
-			pv_probe_search_wide(w->probe, &w->gallery->entries[i],
-					     PREFILTER_COST, &r);
-		else
-			pv_probe_search(w->probe, &w->gallery->entries[i],
-					PREFILTER_COST, &r);
-		offer(w->best, &w->found, w->nbest,
-		      (struct hit){ { w->gallery->ids[i], r.score }, i });
+		for (size_t i = begin; i < end; i++) {
+			struct pv_match_result r;
+
+			if (w->probe->unanchored || w->gallery->unanchored[i])
+				pv_probe_search_wide(w->probe, &w->gallery->entries[i],
+						     PREFILTER_COST, &r);
+			else
+				pv_probe_search(w->probe, &w->gallery->entries[i],
+						PREFILTER_COST, &r);
+			offer(w->best, &w->found, w->nbest,
+			      (struct hit){ { w->gallery->ids[i], r.score }, i });
+		}
 	}
 	return NULL;
 }
@@ -184,6 +205,7 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 	struct worker *workers;
 	struct hit merged[PV_GALLERY_MAX_BEST], rescored[PV_GALLERY_MAX_BEST];
 	unsigned int n = 0, kept = 0, started = 0;
+	atomic_size_t next = 0;
 	unsigned int keep = nbest > RESCORED ? nbest : RESCORED;
 	int ret = 0;
 
@@ -206,13 +228,12 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 	for (unsigned int t = 0; t < threads; t++) {
 		workers[t].gallery = g;
 		workers[t].probe = probe;
-		workers[t].begin = g->size * t / threads;
-		workers[t].end = g->size * (t + 1) / threads;
+		workers[t].next = &next;
 		workers[t].nbest = keep;
 	}
-	/* The calling thread takes the first range itself. */
+	/* The calling thread works too. */
 	for (unsigned int t = 1; t < threads; t++) {
-		if (pthread_create(&workers[t].thread, NULL, identify_range,
+		if (pthread_create(&workers[t].thread, NULL, identify_chunks,
 				   &workers[t])) {
 			ret = -EAGAIN;
 			break;
@@ -220,7 +241,7 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 		started = t;
 	}
 	if (!ret)
-		identify_range(&workers[0]);
+		identify_chunks(&workers[0]);
 	for (unsigned int t = 1; t <= started; t++)
 		pthread_join(workers[t].thread, NULL);
 	if (!ret) {

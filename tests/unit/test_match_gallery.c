@@ -104,6 +104,50 @@ START_TEST(unanchored_entry_searched_wide)
 }
 END_TEST
 
+/*
+ * Workers take the gallery in chunks as they go: with several chunks, any
+ * number of threads gives the same list, and entries that score the same
+ * (each template enrolled twice, 1500 entries apart: in other chunks)
+ * come in the order they were added.
+ */
+#define TWICE_FIELDS 1500
+
+START_TEST(same_result_on_any_thread_count)
+{
+	static const unsigned int threads[] = { 1, 2, 3, 7 };
+	struct pv_candidate best[4][PV_GALLERY_MAX_BEST];
+	struct pv_template t, probe_t;
+	struct pv_gallery *g;
+	struct pv_probe *probe;
+	struct test_field f;
+	const uint32_t want = 1234;
+
+	ck_assert_int_eq(pv_gallery_new(0, &g), 0);
+	for (uint32_t k = 0; k < 2 * TWICE_FIELDS; k++) {
+		test_field_random(&f, k % TWICE_FIELDS + 5000);
+		test_template_from_field(&f, &t, 0, 0, 0, 1);
+		ck_assert_int_eq(pv_gallery_add(g, &t, k), 0);
+	}
+	test_field_random(&f, want + 5000);
+	test_template_from_field(&f, &probe_t, 1, 2, -2, 1);
+	test_perturb(&probe_t, 150, 3);
+	ck_assert_int_eq(pv_probe_new(&probe_t, &probe), 0);
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_eq(pv_gallery_identify(g, probe, threads[i], best[i],
+						     PV_GALLERY_MAX_BEST), PV_GALLERY_MAX_BEST);
+		ck_assert_uint_eq(best[i][0].id, want);
+		ck_assert_uint_eq(best[i][1].id, TWICE_FIELDS + want);
+		ck_assert_float_eq(best[i][0].score, best[i][1].score);
+		for (int k = 0; k < PV_GALLERY_MAX_BEST; k++) {
+			ck_assert_uint_eq(best[i][k].id, best[0][k].id);
+			ck_assert_float_eq(best[i][k].score, best[0][k].score);
+		}
+	}
+	pv_probe_free(probe);
+	pv_gallery_free(g);
+}
+END_TEST
+
 START_TEST(small_gallery_and_limits)
 {
 	struct pv_gallery *g;
@@ -144,6 +188,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, finds_identity);
 	tcase_add_test(tc, unanchored_entry_searched_wide);
+	tcase_add_test(tc, same_result_on_any_thread_count);
 	tcase_add_test(tc, small_gallery_and_limits);
 	suite_add_tcase(s, tc);
 	return check_run(s);
