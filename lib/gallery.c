@@ -30,8 +30,8 @@
 _Static_assert(RESCORED <= PV_GALLERY_MAX_BEST, "workers keep the re-scored entries");
 /*
  * Workers take the gallery in chunks of this many entries as they go, not
- * in fixed halves: on a shared machine one core can run slower than the
- * other, and unanchored entries cost more than anchored ones.
+ * one fixed share each: on a shared machine one core can run slower than
+ * another, and unanchored entries cost more than anchored ones.
  */
 #define CHUNK 1024
 
