@@ -670,8 +670,8 @@ refine(const struct pv_probe *probe, const struct pv_packed *ref,
 		keep_best_two(best, pose[k]);
 	}
 	n = 0;
-	for (int scale = PV_SCALE_STEPS / 2 - PV_NEAR_SCALES / 2;
-	     scale <= PV_SCALE_STEPS / 2 + PV_NEAR_SCALES / 2; scale++)
+	for (int scale = PV_NEAR_SCALE_FIRST;
+	     scale < PV_NEAR_SCALE_FIRST + PV_NEAR_SCALES; scale++)
 		if (scale != PV_SCALE_STEPS / 2)
 			pose[n++] = (struct candidate){
 				scale * PV_ROT_STEPS + turned.pose % PV_ROT_STEPS,

@@ -24,8 +24,9 @@
 #define PV_SCALE_STEP 0.05f
 #define PV_POSES (PV_ROT_STEPS * PV_SCALE_STEPS)
 #define PV_POSE_IDENTITY (PV_ROT_STEPS * (PV_SCALE_STEPS / 2) + PV_ROT_STEPS / 2)
-/* The near scales' poses: the first, and how many. */
-#define PV_NEAR_POSE_FIRST (PV_ROT_STEPS * (PV_SCALE_STEPS / 2 - PV_NEAR_SCALES / 2))
+/* The first near scale; the near scales' poses: the first, and how many. */
+#define PV_NEAR_SCALE_FIRST (PV_SCALE_STEPS / 2 - PV_NEAR_SCALES / 2)
+#define PV_NEAR_POSE_FIRST (PV_ROT_STEPS * PV_NEAR_SCALE_FIRST)
 #define PV_NEAR_POSES (PV_ROT_STEPS * PV_NEAR_SCALES)
 #define PV_SHIFTS (2 * PV_MATCH_SHIFT_MAX + 1)
 #define PV_VARIANTS (PV_NEAR_POSES * PV_SHIFTS * PV_SHIFTS)

@@ -492,7 +492,7 @@ static int drop_dim_halos(struct pv_hand *hand, float margin)
 		return -ENOMEM;
 	}
 	for (int64_t i = 0; i < n; i++) {
-		double len = r[i].x1 - r[i].x0, *a = acc + 3 * (size_t)find_root(r, (uint32_t)i);
+		double len = r[i].x1 - r[i].x0, *a = acc + 3 * (size_t)r[i].root;
 
 		a[0] += len;
 		a[1] += len * 0.5 * (r[i].x0 + r[i].x1 - 1);
