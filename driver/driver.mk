@@ -4,7 +4,7 @@
 # $(BUILD)/kmod/<release>/ so that several kernels build side by side.
 #
 #   make module [KDIR=...]   build against one kernel tree
-#   make modules-all         build against the installed 6.1 and 6.12 trees
+#   make modules-all         build against the 6.1 and 6.12 test kernels
 #   make check-driver-style  checkpatch --strict, kernel-doc, sparse (C=2), W=1
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -33,12 +33,12 @@ module:
 	@mkdir -p $(BUILD)/modules/$(KRELEASE)
 	cp $(call kmod_dir,kmod)/palmvein.ko $(BUILD)/modules/$(KRELEASE)/palmvein.ko
 
-MODULE_KDIRS := $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.0-*-amd64))) \
-		$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*-amd64)))
-
+# The test kernels' header trees, as tests/vm/fetch-kernel.sh provides them.
 modules-all:
-	@test -n "$(strip $(MODULE_KDIRS))" || { echo "no 6.1/6.12 headers installed" >&2; exit 1; }
-	+set -e; for k in $(MODULE_KDIRS); do $(MAKE) module KDIR=$$k; done
+	+set -e; for s in 6.1 6.12; do \
+		kit=$$(tests/vm/fetch-kernel.sh --kernel $$s); \
+		$(MAKE) module KDIR=$$(cat $$kit/kdir); \
+	done
 
 # checkpatch.pl is not packaged on its own: take it from linux-source-6.1.
 CHECKPATCH_DIR := $(BUILD)/checkpatch

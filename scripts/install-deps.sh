@@ -7,7 +7,9 @@
 #
 # The 6.12 test kernel comes from bookworm-backports. Backports are added
 # with the mirror URI the machine already uses for bookworm, so no mirror
-# host is written down anywhere.
+# host is written down anywhere. Its headers are not installed here: their
+# package depends on the kernel image, so tests/vm/fetch-kernel.sh unpacks
+# both into its cache instead.
 #
 #   scripts/install-deps.sh                install what is missing
 #   scripts/install-deps.sh --print-mirror print the bookworm mirror URI
@@ -45,6 +47,8 @@ PACKAGES=(
 	libc6-dev-arm64-cross
 	# headers of the 6.1 test kernel (bookworm / bookworm-security)
 	linux-headers-amd64
+	# the 6.12 headers' kbuild runs it for module BTF
+	pahole
 )
 
 BACKPORTS_FILE=/etc/apt/sources.list.d/palmvein-backports.sources
@@ -123,27 +127,6 @@ is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
 }
 
-# Installed 6.12 header package (linux-headers-6.12.*-amd64), if any.
-installed_612_headers() {
-	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 'linux-headers-6.12.*-amd64' 2>/dev/null |
-		awk '$1 == "ii" { print $2 }' | sort -V | tail -n 1
-}
-
-# The ABI package the backports linux-headers-amd64 metapackage depends on,
-# so the 6.12 headers match the kernel image tests/vm fetches from the same
-# metapackage version.
-backports_612_headers() {
-	local dep
-	dep=$(apt-cache show linux-headers-amd64/bookworm-backports 2>/dev/null |
-		awk -F': ' '$1 == "Depends" { print $2; exit }' |
-		grep -o 'linux-headers-6\.12[^ ,]*-amd64' | head -n 1) || true
-	if [ -z "$dep" ]; then
-		log "bookworm-backports has no 6.12 linux-headers-amd64"
-		return 1
-	fi
-	echo "$dep"
-}
-
 main() {
 	if [ "${1:-}" = "--print-mirror" ]; then
 		bookworm_mirror_uri
@@ -158,9 +141,7 @@ main() {
 	for pkg in "${PACKAGES[@]}"; do
 		is_installed "$pkg" || missing+=("$pkg")
 	done
-	local headers612
-	headers612=$(installed_612_headers)
-	if [ ${#missing[@]} -eq 0 ] && [ -n "$headers612" ] && have_backports; then
+	if [ ${#missing[@]} -eq 0 ] && have_backports; then
 		log "all packages present"
 		return
 	fi
@@ -168,8 +149,6 @@ main() {
 	have_backports || add_backports
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
-	[ -n "$headers612" ] || headers612=$(backports_612_headers)
-	missing+=("$headers612")
 
 	local apt_opts=(-y -q --no-install-recommends
 		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)

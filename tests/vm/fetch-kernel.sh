@@ -8,12 +8,15 @@
 #   KIT/release        kernel release (ABI name), e.g. 6.1.0-56-amd64
 #   KIT/version        Debian package version, e.g. 6.1.192-2
 #   KIT/vmlinuz        the kernel
+#   KIT/kdir           path of the kernel's header tree, for KDIR=
 #   KIT/root/lib/modules/RELEASE/...   its modules, as the package ships them
+#   KIT/headers/       (6.12 only) the unpacked header packages
 #   KIT/v4l/           (6.12 only) trixie's v4l-utils with its own libc
 #
-# The image has the ABI name and version of the installed headers
-# (`make deps` installs them from the same metapackage), so palmvein.ko
-# built against those headers loads in the guest.
+# The image has the ABI name and version of the headers, so palmvein.ko
+# built against them loads in the guest. 6.1's headers are installed by
+# `make deps`; 6.12's are unpacked here, from the bookworm-backports
+# metapackage, because their package depends on the kernel image.
 #
 #   tests/vm/fetch-kernel.sh --kernel 6.1|6.12
 set -euo pipefail
@@ -26,27 +29,25 @@ REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 log() { echo "fetch-kernel: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-# "PACKAGE VERSION" of the installed headers for a kernel series.
-installed_headers() {
+# "PACKAGE VERSION" of the headers for a kernel series: the ABI package
+# that linux-headers-amd64 depends on, installed (6.1) or in the
+# bookworm-backports package list (6.12).
+series_headers() {
 	local series=$1 dep
 	case "$series" in
 	6.1)
-		# linux-headers-amd64 from bookworm(-security) names its ABI package.
 		dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
 			grep -o 'linux-headers-6\.1\.[^ ,]*-amd64 (= [^)]*)' | head -n 1) || true
-		[ -n "$dep" ] || return 1
-		dep=${dep/ (= / }
-		echo "${dep%)}"
 		;;
 	6.12)
-		dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' \
-			'linux-headers-6.12.*-amd64' 2>/dev/null |
-			awk '$1 == "ii" { print $2, $3 }' | sort -V | tail -n 1 | grep .
-		;;
-	*)
-		return 1
+		dep=$(apt-cache show linux-headers-amd64/bookworm-backports 2>/dev/null |
+			awk -F': ' '$1 == "Depends" { print $2; exit }' |
+			grep -o 'linux-headers-6\.12[^ ,]*-amd64 (= [^)]*)' | head -n 1) || true
 		;;
 	esac
+	[ -n "$dep" ] || return 1
+	dep=${dep/ (= / }
+	echo "${dep%)}"
 }
 
 # apt-get download into the cache unless the .deb is already there.
@@ -61,7 +62,7 @@ download() {
 	fi
 	log "downloading $pkg $ver"
 	(cd "$dest" && apt-get "$@" -o APT::Sandbox::User=root download -q "$pkg=$ver" >&2) ||
-		die "cannot download $pkg=$ver; if the mirror moved on, run 'make deps' again"
+		die "cannot download $pkg=$ver; if the mirror moved on, run 'apt-get update'"
 	compgen -G "${file}*.deb" | head -n 1
 }
 
@@ -85,6 +86,23 @@ prepare_kernel() {
 	depmod -b "$tmp/root" "$release"
 	echo "$release" >"$tmp/release"
 	echo "$version" >"$tmp/version"
+}
+
+# The header packages of a kernel unpacked under KIT/headers. The ABI
+# package's Makefile includes the common package's by absolute path;
+# it is pointed at the unpacked copy. Every other link is relative.
+prepare_headers() {
+	local kit=$1 release=$2 version=$3
+	local base=${release%-amd64} pkg deb
+	rm -rf "$kit/headers.tmp"
+	mkdir -p "$kit/headers.tmp"
+	for pkg in "linux-headers-$release" "linux-headers-$base-common" "linux-kbuild-$base"; do
+		deb=$(download "$CACHE/debs" "$pkg" "$version")
+		dpkg-deb -x "$deb" "$kit/headers.tmp"
+	done
+	sed -i "s|^include /usr/src/|include $kit/headers/usr/src/|" \
+		"$kit/headers.tmp/usr/src/linux-headers-$release/Makefile"
+	mv "$kit/headers.tmp" "$kit/headers"
 }
 
 # apt options for a private trixie view of the mirror: its own lists and
@@ -148,8 +166,8 @@ main() {
 	esac
 
 	local headers release version kit
-	headers=$(installed_headers "$series") ||
-		die "no $series kernel headers installed; run 'make deps'"
+	headers=$(series_headers "$series") ||
+		die "no $series kernel headers known to apt; run 'make deps'"
 	read -r release version <<<"$headers"
 	release=${release#linux-headers-}
 
@@ -162,8 +180,12 @@ main() {
 		prepare_kernel "$kit" "$release" "$version"
 		mv "$kit.tmp" "$kit"
 	fi
-	if [ "$series" = 6.12 ] && [ ! -d "$kit/v4l" ]; then
-		prepare_trixie_v4l "$kit/v4l"
+	if [ "$series" = 6.1 ]; then
+		echo "/usr/src/linux-headers-$release" >"$kit/kdir"
+	else
+		[ -d "$kit/headers" ] || prepare_headers "$kit" "$release" "$version"
+		echo "$kit/headers/usr/src/linux-headers-$release" >"$kit/kdir"
+		[ -d "$kit/v4l" ] || prepare_trixie_v4l "$kit/v4l"
 	fi
 	echo "$kit"
 }

@@ -59,7 +59,7 @@ main() {
 
 	local kit vmdir initrd console
 	kit=$("$SCRIPT_DIR/fetch-kernel.sh" --kernel "$series")
-	[ "$module" -eq 0 ] || build_module "$build" "$(cat "$kit/release")"
+	[ "$module" -eq 0 ] || build_module "$build" "$(cat "$kit/kdir")"
 	vmdir="$build/vm"
 	out=${out:-$vmdir/out/$label}
 	initrd="$vmdir/$label-initramfs.cpio"
@@ -95,15 +95,15 @@ main() {
 
 # palmvein.ko for the guest's kernel, from the headers of the same ABI.
 build_module() {
-	local build=$1 release=$2
+	local build=$1 kdir=$2
 	if [ ! -f "$REPO_DIR/driver/driver.mk" ]; then
 		log "no driver/driver.mk yet: booting without palmvein.ko"
 		return
 	fi
-	log "building palmvein.ko for $release"
+	log "building palmvein.ko against $kdir"
 	"${MAKE:-make}" -C "$REPO_DIR" --no-print-directory module \
-		KDIR="/usr/src/linux-headers-$release" BUILD="$build" >&2 ||
-		die "palmvein.ko does not build against $release"
+		KDIR="$kdir" BUILD="$build" >&2 ||
+		die "palmvein.ko does not build against $kdir"
 }
 
 # Counts results, scans the kernel log, prints the summary line.
