@@ -965,6 +965,41 @@ static int palm_from_dim_fingers(struct pv_hand *hand, const struct valley_line 
 }
 
 /*
+ * LED-only frames without valleys whose axis comes from the dim-fingers
+ * mask: glow between closed fingers, or round a glare spot on them, fills
+ * the slots there, and the inscribed circle climbs to the finger base
+ * (0151_05 of the renderer's 500 x 6 set: 40 mm up the hand). Otsu's mask
+ * cuts the dim outline and keeps its circle on the palm. When the two
+ * circles lie more than DIM_PALM_REACH radii apart the palm centre comes
+ * from Otsu's mask, and the radius from the dim-fingers mask's distance
+ * there, as Otsu's own is some 10 % short. The dim-fingers mask stays in
+ * place. Returns 0 or -ENOMEM.
+ */
+static int axis_palm_from_otsu(struct pv_hand *hand)
+{
+	const float px = hand->palm_x, py = hand->palm_y, r = hand->palm_radius;
+	bool otsu_palm;
+	float ox, oy;
+	int err = pv_hand_mask(hand, PV_SEG_OTSU);
+
+	if (err == -ENOMEM)
+		return err;
+	ox = hand->palm_x;
+	oy = hand->palm_y;
+	otsu_palm = !err && hypotf(ox - px, oy - py) > DIM_PALM_REACH * r;
+	err = pv_hand_mask(hand, PV_SEG_DIM_FINGERS);
+	if (err)
+		return err;
+	if (otsu_palm) {
+		hand->palm_x = ox;
+		hand->palm_y = oy;
+		hand->palm_radius = hand->dist[(size_t)lroundf(oy) * hand->w +
+					       (uint32_t)lroundf(ox)];
+	}
+	return 0;
+}
+
+/*
  * Decides the ROI square in source pixels. The valleys are looked for on
  * the plain Otsu mask first, then on masks that also catch dim fingers and
  * fingers darker than a lit background. Without valleys: a blob filling
@@ -1110,6 +1145,12 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		return 0;
 	} else if (principal_axis(hand, &slots, &fx, &fy)) {
 		*src = GEOM_AXIS;
+		if (unlit && largest == PV_SEG_DIM_FINGERS) {
+			err = axis_palm_from_otsu(hand);
+			if (err)
+				return err;
+			r = hand->palm_radius;
+		}
 	} else {
 		*src = GEOM_NONE;
 		return 0;

@@ -524,9 +524,9 @@ static const struct paired_presentation glow_beside_hand[] = {
 	{ 1, 1280, 800, 368, 4 }, { 1, 1280, 800, 254, 1 },
 };
 
-START_TEST(roi_on_palm_beside_glare)
+/* The ROI of the lit/unlit pair @p lies on the drawn palm. */
+static void assert_paired_roi_on_palm(struct paired_presentation p)
 {
-	const struct paired_presentation p = glow_beside_hand[_i];
 	const struct pv_optics optics = { p.width, p.height, 2, { 850, 940 } };
 	struct pv_roi *roi = malloc(sizeof(*roi));
 	struct pv_scene_desc desc;
@@ -539,6 +539,28 @@ START_TEST(roi_on_palm_beside_glare)
 		      "%04u_%02u: ROI centre %.1f mm from the palm centre, side %.1f mm",
 		      p.identity, p.pres, (double)hypotf(h.u, h.v), (double)h.side_mm);
 	free(roi);
+}
+
+START_TEST(roi_on_palm_beside_glare)
+{
+	assert_paired_roi_on_palm(glow_beside_hand[_i]);
+}
+END_TEST
+
+/*
+ * Closed fingers with a glare spot on the thumb (1280x800 pair): no mask
+ * shows a valley triple, and on the dim-fingers mask, whose axis the ROI
+ * takes, glow fills the slots between the fingers and the inscribed
+ * circle sat at the finger base: the ROI's centre lay 50 mm from the
+ * drawn palm centre, its side 11 % above the median of the hand's others.
+ */
+static const struct paired_presentation slots_filled_by_glow[] = {
+	{ 1, 1280, 800, 151, 5 },
+};
+
+START_TEST(roi_on_palm_when_glow_fills_slots)
+{
+	assert_paired_roi_on_palm(slots_filled_by_glow[_i]);
 }
 END_TEST
 
@@ -657,6 +679,8 @@ int main(void)
 			    (int)(sizeof(valleys_on_two_masks) / sizeof(valleys_on_two_masks[0])));
 	tcase_add_loop_test(tc, roi_on_palm_beside_glare, 0,
 			    (int)(sizeof(glow_beside_hand) / sizeof(glow_beside_hand[0])));
+	tcase_add_loop_test(tc, roi_on_palm_when_glow_fills_slots, 0,
+			    (int)(sizeof(slots_filled_by_glow) / sizeof(slots_filled_by_glow[0])));
 	tcase_add_loop_test(tc, roi_turns_with_palm_beside_closed_thumb, 0,
 			    (int)(sizeof(thumb_widens_palm) / sizeof(thumb_widens_palm[0])));
 	tcase_add_loop_test(tc, roi_points_up_when_fingers_lost, 0,
