@@ -689,26 +689,43 @@ static bool principal_axis(const struct pv_hand *hand, const struct valley_line 
  * A wrist or forearm about as wide as the palm must not take the inscribed
  * circle away, so look for it within 1.8 radii of m only.
  */
-static void palm_near_valleys(struct pv_hand *hand, float mx, float my)
+#define PALM_REACH 1.8f
+
+/* The largest circle of @mask and its distance map @dist whose centre lies
+ * within @reach of (mx, my); false when there is none. */
+static bool circle_near(const struct pv_hand *hand, const uint8_t *mask, const float *dist,
+			float mx, float my, float reach, float *cx, float *cy, float *radius)
 {
-	const float reach = 1.8f * hand->palm_radius;
-	float best = 0, bx = hand->palm_x, by = hand->palm_y;
+	const int x0 = (int)fmaxf(0, floorf(mx - reach)), y0 = (int)fmaxf(0, floorf(my - reach));
+	const int x1 = (int)fminf((float)hand->w - 1, ceilf(mx + reach));
+	const int y1 = (int)fminf((float)hand->h - 1, ceilf(my + reach));
+	float best = 0;
 
-	for (uint32_t y = 0; y < hand->h; y++)
-		for (uint32_t x = 0; x < hand->w; x++) {
-			float d = hand->dist[(size_t)y * hand->w + x];
+	for (int y = y0; y <= y1; y++)
+		for (int x = x0; x <= x1; x++) {
+			float d = dist[(size_t)y * hand->w + (uint32_t)x];
+			float ex = (float)x - mx, ey = (float)y - my;
 
-			if (d > best && hand->mask[(size_t)y * hand->w + x] &&
-			    hypotf((float)x - mx, (float)y - my) <= reach) {
+			if (d > best && mask[(size_t)y * hand->w + (uint32_t)x] &&
+			    ex * ex + ey * ey <= reach * reach) {
 				best = d;
-				bx = (float)x;
-				by = (float)y;
+				*cx = (float)x;
+				*cy = (float)y;
 			}
 		}
-	if (best > 0) {
-		hand->palm_x = bx;
-		hand->palm_y = by;
-		hand->palm_radius = best;
+	*radius = best;
+	return best > 0;
+}
+
+static void palm_near_valleys(struct pv_hand *hand, float mx, float my)
+{
+	float x, y, r;
+
+	if (circle_near(hand, hand->mask, hand->dist, mx, my,
+			PALM_REACH * hand->palm_radius, &x, &y, &r)) {
+		hand->palm_x = x;
+		hand->palm_y = y;
+		hand->palm_radius = r;
 	}
 }
 
@@ -964,39 +981,48 @@ static int palm_from_dim_fingers(struct pv_hand *hand, const struct valley_line 
 	return err;
 }
 
-/*
- * LED-only frames without valleys whose axis comes from the dim-fingers
- * mask: glow between closed fingers, or round a glare spot on them, fills
- * the slots there, and the inscribed circle climbs to the finger base
- * (0151_05 of the renderer's 500 x 6 set: 40 mm up the hand). Otsu's mask
- * cuts the dim outline and keeps its circle on the palm. When the two
- * circles lie more than DIM_PALM_REACH radii apart the palm centre comes
- * from Otsu's mask, and the radius from the dim-fingers mask's distance
- * there, as Otsu's own is some 10 % short. The dim-fingers mask stays in
- * place. Returns 0 or -ENOMEM.
- */
-static int axis_palm_from_otsu(struct pv_hand *hand)
-{
-	const float px = hand->palm_x, py = hand->palm_y, r = hand->palm_radius;
-	bool otsu_palm;
-	float ox, oy;
-	int err = pv_hand_mask(hand, PV_SEG_OTSU);
+/* Otsu's mask of an LED-lit frame, kept when the dim-fingers mask replaces it. */
+struct otsu_copy {
+	uint8_t *mask;
+	float *dist;
+	float palm_x, palm_y, palm_radius;
+};
 
-	if (err == -ENOMEM)
-		return err;
-	ox = hand->palm_x;
-	oy = hand->palm_y;
-	otsu_palm = !err && hypotf(ox - px, oy - py) > DIM_PALM_REACH * r;
-	err = pv_hand_mask(hand, PV_SEG_DIM_FINGERS);
-	if (err)
-		return err;
-	if (otsu_palm) {
-		hand->palm_x = ox;
-		hand->palm_y = oy;
-		hand->palm_radius = hand->dist[(size_t)lroundf(oy) * hand->w +
-					       (uint32_t)lroundf(ox)];
+/*
+ * LED-lit frames whose palm comes from the dim-fingers mask: glow between
+ * closed fingers or round a glare spot on them, or a closed thumb, fill
+ * that mask at the finger base, and the inscribed circle climbs there
+ * (the renderer's 0151_05 and 0307_01: 21-40 mm up the hand, 9-11 % too
+ * large). Otsu's mask cuts the dim outline and keeps its circle lower on
+ * the palm. When Otsu's circle (near the valley midpoint, when there are
+ * valleys, and then farther from it) lies more than OTSU_PALM_REACH radii
+ * from the dim-fingers one, the palm centre comes from Otsu's mask and
+ * the radius from the dim-fingers mask's distance there, as Otsu's own is
+ * some 10 % short. @line: the valleys, or NULL.
+ */
+#define OTSU_PALM_REACH 0.3f
+
+static void palm_below_climb(struct pv_hand *hand, const struct otsu_copy *otsu,
+			     const struct valley_line *line)
+{
+	float ox = otsu->palm_x, oy = otsu->palm_y, r, d;
+
+	if (line) {
+		const float mx = 0.5f * (line->ax + line->bx), my = 0.5f * (line->ay + line->by);
+
+		if (!circle_near(hand, otsu->mask, otsu->dist, mx, my,
+				 PALM_REACH * otsu->palm_radius, &ox, &oy, &r) ||
+		    hypotf(ox - mx, oy - my) <= hypotf(hand->palm_x - mx, hand->palm_y - my))
+			return;
 	}
-	return 0;
+	if (hypotf(ox - hand->palm_x, oy - hand->palm_y) <= OTSU_PALM_REACH * hand->palm_radius)
+		return;
+	d = hand->dist[(size_t)lroundf(oy) * hand->w + (uint32_t)lroundf(ox)];
+	if (!isfinite(d) || d <= 0)
+		return;
+	hand->palm_x = ox;
+	hand->palm_y = oy;
+	hand->palm_radius = d;
 }
 
 /*
@@ -1004,10 +1030,12 @@ static int axis_palm_from_otsu(struct pv_hand *hand)
  * the plain Otsu mask first, then on masks that also catch dim fingers and
  * fingers darker than a lit background. Without valleys: a blob filling
  * much of the frame is a palm-centre crop (no fingers in view), anything
- * else gets the principal axis of its largest mask.
+ * else gets the principal axis of its largest mask. @otsu: Otsu's mask of
+ * an LED-lit frame (see roi_geometry()), else NULL.
  */
-static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
-			struct pv_roi_geometry *geom, enum geometry_source *src)
+static int place_roi(const struct pv_image *img, struct pv_hand *hand,
+		     const struct otsu_copy *otsu, struct pv_roi_geometry *geom,
+		     enum geometry_source *src)
 {
 	const float f = (float)hand->factor;
 	const uint32_t n = hand->w * hand->h;
@@ -1021,19 +1049,8 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	static const enum pv_seg_mode lit_order[PV_SEG_MODES] = {
 		PV_SEG_TWO_SIDED, PV_SEG_DIM_FINGERS, PV_SEG_OTSU
 	};
-	/*
-	 * Only the LEDs light the scene when the background at the frame
-	 * centre is below UNLIT_BACKGROUND of the hand's level. The hand's
-	 * outline is then where it rises above the background: Otsu's level
-	 * cuts into the hand where LED falloff and the curving skin dim it,
-	 * by an amount that changes from frame to frame, and moves the
-	 * inscribed circle with it (docs/roi.md).
-	 */
-	const bool unlit = !hand->bg_lit &&
-			   hand->bg[(size_t)(hand->h / 2) * hand->w + hand->w / 2] <
-			   UNLIT_BACKGROUND * hand->fg_mean;
 	const enum pv_seg_mode *order = hand->bg_lit ? lit_order :
-					unlit ? unlit_order : dark_order;
+					otsu ? unlit_order : dark_order;
 	/* the mask in place: Otsu's or two-sided, see pv_hand_segment() */
 	enum pv_seg_mode largest = hand->bg_lit ? PV_SEG_TWO_SIDED : PV_SEG_OTSU;
 	enum pv_seg_mode in_place = largest;
@@ -1118,6 +1135,8 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		if (err)
 			return err;
 	}
+	if (found && in_place == PV_SEG_DIM_FINGERS && otsu)
+		palm_below_climb(hand, otsu, &line);
 	r = hand->palm_radius;
 	if (found) {
 		float mx = 0.5f * (line.ax + line.bx), my = 0.5f * (line.ay + line.by);
@@ -1145,10 +1164,8 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 		return 0;
 	} else if (principal_axis(hand, &slots, &fx, &fy)) {
 		*src = GEOM_AXIS;
-		if (unlit && largest == PV_SEG_DIM_FINGERS) {
-			err = axis_palm_from_otsu(hand);
-			if (err)
-				return err;
+		if (otsu && largest == PV_SEG_DIM_FINGERS) {
+			palm_below_climb(hand, otsu, NULL);
 			r = hand->palm_radius;
 		}
 	} else {
@@ -1168,6 +1185,42 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 	/* The ROI's up (-y) is the finger direction. */
 	geom->angle_deg = atan2f(-fx, -fy) * (float)(180.0 / M_PI);
 	return 0;
+}
+
+/*
+ * Only the LEDs light the scene when the background at the frame centre is
+ * below UNLIT_BACKGROUND of the hand's level. The hand's outline is then
+ * where it rises above the background: Otsu's level cuts into the hand
+ * where LED falloff and the curving skin dim it, by an amount that changes
+ * from frame to frame, and moves the inscribed circle with it (docs/roi.md).
+ * Such frames try the dim-fingers mask first, and keep Otsu's, which
+ * pv_hand_segment() left in place, to check its palm against. Returns 0 or
+ * -ENOMEM.
+ */
+static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
+			struct pv_roi_geometry *geom, enum geometry_source *src)
+{
+	const size_t n = (size_t)hand->w * hand->h;
+	struct otsu_copy otsu = { hand->mask, hand->dist, hand->palm_x, hand->palm_y,
+				  hand->palm_radius };
+	int err;
+
+	if (hand->bg_lit || hand->bg[(size_t)(hand->h / 2) * hand->w + hand->w / 2] >=
+			    UNLIT_BACKGROUND * hand->fg_mean)
+		return place_roi(img, hand, NULL, geom, src);
+	otsu.mask = malloc(n);
+	otsu.dist = malloc(n * sizeof(*otsu.dist));
+	err = otsu.mask && otsu.dist ? 0 : -ENOMEM;
+	if (!err) {
+		memcpy(otsu.mask, hand->mask, n);
+		memcpy(otsu.dist, hand->dist, n * sizeof(*otsu.dist));
+		err = place_roi(img, hand, &otsu, geom, src);
+		explicit_bzero(otsu.mask, n);
+		explicit_bzero(otsu.dist, n * sizeof(*otsu.dist));
+	}
+	free(otsu.mask);
+	free(otsu.dist);
+	return err;
 }
 
 static float sample_bilinear(const struct pv_image *img, float x, float y)

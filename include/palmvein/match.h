@@ -22,10 +22,12 @@
  * and +3 degrees in place of the 2-cell lattice, +-4 cells across the
  * hand (dx) and +-8 along it (dy, where finger spread moves the ROI),
  * then the stages above from the best two within +-4 and from the best
- * two overall, then a hill climb on the bent score itself. It finds
- * alignments the fast search misses (a palm turned 6 degrees and one cell
- * off its lattice, or moved further along the hand) for about 10 times
- * its cost (docs/benchmarks.md).
+ * two overall, then a hill climb on the bent score itself (a cell, a
+ * rotation step or a scale step at a time), started again at the other
+ * two scales. It finds alignments the fast search misses (a palm turned
+ * 6 degrees and one cell off its lattice, moved further along the hand,
+ * or scaled the other way) for about 20 times its cost
+ * (docs/benchmarks.md).
  *
  * When either template is PV_TEMPLATE_UNANCHORED (its ROI had no finger
  * valleys to fix where the palm lies in it, nor how large it is) the
@@ -33,6 +35,8 @@
  * +3 degrees, and the best two points of each rotation climbing to their
  * optimum in translation, then in rotation and in scale from 0.85 to 1.15,
  * then the halves as above. It costs about 5 times the normal search.
+ * pv_probe_match() runs it and the thorough search on such pairs, and
+ * keeps the better.
  */
 #ifndef PALMVEIN_MATCH_H
 #define PALMVEIN_MATCH_H
@@ -76,8 +80,8 @@ int pv_probe_new(const struct pv_template *t, struct pv_probe **out);
 void pv_probe_free(struct pv_probe *probe);
 
 /*
- * Matches @probe against @ref with the thorough search (the wide one when
- * either is unanchored). Returns 0,
+ * Matches @probe against @ref with the thorough search (and the wide one
+ * when either is unanchored, the better of the two). Returns 0,
  * -EINVAL, or -EKEYREJECTED when @ref was protected with another key (or
  * the probe is protected and @ref is not).
  */

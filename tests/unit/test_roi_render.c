@@ -548,14 +548,16 @@ START_TEST(roi_on_palm_beside_glare)
 END_TEST
 
 /*
- * Closed fingers with a glare spot on the thumb (1280x800 pair): no mask
- * shows a valley triple, and on the dim-fingers mask, whose axis the ROI
- * takes, glow fills the slots between the fingers and the inscribed
- * circle sat at the finger base: the ROI's centre lay 50 mm from the
- * drawn palm centre, its side 11 % above the median of the hand's others.
+ * Lit/unlit pairs (1280x800) whose palm came from the dim-fingers mask,
+ * where glow between closed fingers, a closed thumb or glow round a glare
+ * spot on them filled the finger base, and the inscribed circle climbed
+ * there: the ROIs' centres lay 27-50 mm from the drawn palm centre, their
+ * sides 6-11 % above the median of their hand's others. 0151_05 shows no
+ * valleys (its ROI takes the axis), the others do.
  */
 static const struct paired_presentation slots_filled_by_glow[] = {
-	{ 1, 1280, 800, 151, 5 },
+	{ 1, 1280, 800, 151, 5 }, { 1, 1280, 800, 307, 1 }, { 1, 1280, 800, 384, 1 },
+	{ 1, 1280, 800, 417, 6 }, { 1, 1280, 800, 128, 6 },
 };
 
 START_TEST(roi_on_palm_when_glow_fills_slots)
