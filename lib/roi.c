@@ -1005,13 +1005,13 @@ struct otsu_copy {
 static void palm_below_climb(struct pv_hand *hand, const struct otsu_copy *otsu,
 			     const struct valley_line *line)
 {
-	float ox = otsu->palm_x, oy = otsu->palm_y, r, d;
+	float ox = otsu->palm_x, oy = otsu->palm_y, otsu_r, d;
 
 	if (line) {
 		const float mx = 0.5f * (line->ax + line->bx), my = 0.5f * (line->ay + line->by);
 
 		if (!circle_near(hand, otsu->mask, otsu->dist, mx, my,
-				 PALM_REACH * otsu->palm_radius, &ox, &oy, &r) ||
+				 PALM_REACH * otsu->palm_radius, &ox, &oy, &otsu_r) ||
 		    hypotf(ox - mx, oy - my) <= hypotf(hand->palm_x - mx, hand->palm_y - my))
 			return;
 	}
@@ -1201,7 +1201,7 @@ static int roi_geometry(const struct pv_image *img, struct pv_hand *hand,
 			struct pv_roi_geometry *geom, enum geometry_source *src)
 {
 	const size_t n = (size_t)hand->w * hand->h;
-	struct otsu_copy otsu = { hand->mask, hand->dist, hand->palm_x, hand->palm_y,
+	struct otsu_copy otsu = { NULL, NULL, hand->palm_x, hand->palm_y,
 				  hand->palm_radius };
 	int err;
 
