@@ -728,15 +728,15 @@ refine(const struct pv_probe *probe, const struct pv_packed *ref,
 	 * one climb (the renderer's 0432_05/06: 0.09 against 0.52 with every
 	 * alignment tried): the climb starts again at the other near scales.
 	 */
-	struct candidate won = climb_bent(probe, ref, compare, bent, along);
-	const int rot = won.pose % PV_ROT_STEPS, won_scale = won.pose / PV_ROT_STEPS;
+	const struct candidate summit = climb_bent(probe, ref, compare, bent, along);
+	struct candidate won = summit;
 
 	for (int scale = PV_NEAR_SCALE_FIRST; scale < PV_NEAR_SCALE_FIRST + PV_NEAR_SCALES;
 	     scale++) {
-		struct candidate c = { scale * PV_ROT_STEPS + rot, won.dx, won.dy, 0,
-				       { 0, 0 }, 0 };
+		struct candidate c = { scale * PV_ROT_STEPS + summit.pose % PV_ROT_STEPS,
+				       summit.dx, summit.dy, 0, { 0, 0 }, 0 };
 
-		if (scale == won_scale)
+		if (scale == summit.pose / PV_ROT_STEPS)
 			continue;
 		c = climb_bent(probe, ref, compare,
 			       shift_halves(probe, ref, compare, c, NULL, 0), along);
