@@ -26,4 +26,20 @@ static inline uint8_t *test_render_frame(const struct pv_scene_desc *desc,
 	return frame;
 }
 
+/* Presentation @pres of hand @identity in `pv-render-set --seed @seed --pairs`
+ * (full nuisance) at @width x @height: frame[0] lit, frame[1] unlit, new
+ * buffers the caller frees. @desc gets the lit frame's drawn scene. */
+static inline void test_render_pair(uint64_t seed, uint32_t identity, unsigned int pres,
+				    uint32_t width, uint32_t height,
+				    struct pv_scene_desc *desc, uint8_t *frame[2])
+{
+	struct pv_scene_desc unlit;
+	struct pv_exposure exp[2];
+
+	pv_presentation_draw(seed, identity, pres, 1.0f, desc, &exp[0]);
+	pv_presentation_draw_unlit(seed, identity, pres, 1.0f, &unlit, &exp[1]);
+	frame[0] = test_render_frame(desc, &exp[0], width, height);
+	frame[1] = test_render_frame(&unlit, &exp[1], width, height);
+}
+
 #endif /* PALMVEIN_TEST_RENDER_HELPERS_H */

@@ -101,17 +101,13 @@ END_TEST
 
 static void extract_pair(uint32_t identity, unsigned int pres, struct pv_template *t)
 {
-	struct pv_scene_desc desc[2];
-	struct pv_exposure exp[2];
+	struct pv_scene_desc desc;
 	struct pv_image img[2];
 	uint8_t *frame[2];
 
-	pv_presentation_draw(SET_SEED, identity, pres, 1.0f, &desc[0], &exp[0]);
-	pv_presentation_draw_unlit(SET_SEED, identity, pres, 1.0f, &desc[1], &exp[1]);
-	for (int k = 0; k < 2; k++) {
-		frame[k] = test_render_frame(&desc[k], &exp[k], SET_W, SET_H);
+	test_render_pair(SET_SEED, identity, pres, SET_W, SET_H, &desc, frame);
+	for (int k = 0; k < 2; k++)
 		ck_assert_int_eq(pv_image_wrap(&img[k], SET_W, SET_H, SET_W, 8, frame[k]), 0);
-	}
 	ck_assert_int_eq(pv_extract_pair(&img[0], &img[1], t, NULL, NULL), 0);
 	free(frame[0]);
 	free(frame[1]);

@@ -392,15 +392,10 @@ static void paired_roi(struct paired_presentation p, struct pv_scene_desc *desc,
 		       struct pv_roi *roi)
 {
 	struct pv_image img[2];
-	struct pv_scene_desc unlit;
-	struct pv_exposure exp[2];
 	enum pv_roi_status status;
 	uint8_t *frame[2];
 
-	pv_presentation_draw(p.seed, p.identity, p.pres, 1.0f, desc, &exp[0]);
-	pv_presentation_draw_unlit(p.seed, p.identity, p.pres, 1.0f, &unlit, &exp[1]);
-	frame[0] = test_render_frame(desc, &exp[0], p.width, p.height);
-	frame[1] = test_render_frame(&unlit, &exp[1], p.width, p.height);
+	test_render_pair(p.seed, p.identity, p.pres, p.width, p.height, desc, frame);
 	for (int k = 0; k < 2; k++)
 		ck_assert_int_eq(pv_image_wrap(&img[k], p.width, p.height, p.width, 8,
 					       frame[k]), 0);
