@@ -986,6 +986,277 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 }
 
 /*
+ * Skin deformation: the renderer's warps and a real palm's finger spread
+ * move parts of the palm a few cells against each other, smoothly across
+ * it, which neither one alignment nor the two halves follow (0477_03/06
+ * of the 500 x 6 set: 0.02 as found, 0.99 rendered without deformation).
+ * So after the search, each block of BLOCK x BLOCK cells (7 x 7 of them,
+ * overlapping by half) finds on its own how far it lies off the winner's
+ * alignment, up to BLOCK_SHIFT cells either way; an affine field is fitted
+ * to those offsets, weighted by their overlap; each block then looks again
+ * within REFIT_SHIFT of where that field puts it and the field is fitted
+ * anew; last, the reference is compared once more with every cell moved
+ * by the field, and the higher score stands. Fitting a smooth field and
+ * scoring it once, not searching its parameters, is what keeps impostors
+ * from gaining as much as genuine pairs: their block offsets are chance
+ * and fit no common field (docs/accuracy.md, "Following the skin").
+ */
+#define BLOCK 8
+/* block origins every HALF_BLOCK cells: overlapping blocks */
+#define HALF_BLOCK (BLOCK / 2)
+#define ORIGINS (PV_GRID / HALF_BLOCK - 1)
+#define BLOCK_SHIFT 2
+#define REFIT_SHIFT 1
+/* Offsets a block may take: the refit's reach about a first offset */
+#define TALLY_SHIFT (BLOCK_SHIFT + REFIT_SHIFT)
+#define TALLY_SHIFTS (2 * TALLY_SHIFT + 1)
+/* A block needs a quarter of its cells valid in both to count. */
+#define BLOCK_MIN_OVERLAP (BLOCK * BLOCK / 4)
+/* How far the field may move a cell (the fitted field can run further
+ * out at the grid's corners than any block moved). */
+#define FIELD_MAX 3
+
+_Static_assert(PV_GRID % HALF_BLOCK == 0, "blocks tile the grid");
+
+static inline int pose_of(const struct pv_match_result *res)
+{
+	int rot = (int)lrintf(res->rotation_deg / PV_ROT_STEP_DEG) + PV_ROT_STEPS / 2;
+	int scale = (int)lrintf((res->scale - 1.0f) / PV_SCALE_STEP) + PV_SCALE_STEPS / 2;
+
+	return scale * PV_ROT_STEPS + rot;
+}
+
+static inline int clamp_int(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Weighted least squares of v = a0 + a1 x + a2 y over the blocks. */
+struct affine_fit {
+	double s[3][3], v[2][3];
+};
+
+static void fit_add(struct affine_fit *f, double w, double x, double y, int ex, int ey)
+{
+	const double basis[3] = { 1, x, y };
+
+	for (int i = 0; i < 3; i++) {
+		for (int j = 0; j < 3; j++)
+			f->s[i][j] += w * basis[i] * basis[j];
+		f->v[0][i] += w * basis[i] * ex;
+		f->v[1][i] += w * basis[i] * ey;
+	}
+}
+
+static double det3(const double m[3][3])
+{
+	return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+	       m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+	       m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+}
+
+/* The field's coefficients a[axis][0..2] (Cramer's rule); false when the
+ * blocks do not determine them (all in a line, or too few). */
+static bool fit_solve(const struct affine_fit *f, double a[2][3])
+{
+	double d = det3(f->s);
+
+	if (!(fabs(d) > 1e-6))
+		return false;
+	for (int axis = 0; axis < 2; axis++)
+		for (int col = 0; col < 3; col++) {
+			double m[3][3];
+
+			memcpy(m, f->s, sizeof(m));
+			for (int i = 0; i < 3; i++)
+				m[i][col] = f->v[axis][i];
+			a[axis][col] = det3(m) / d;
+		}
+	return true;
+}
+
+/* A pair and, per block (origin row, column) and offset from the
+ * alignment, the distance and overlap, tallied when first asked for. */
+struct skin {
+	const struct pv_probe *probe;
+	const struct pv_packed *ref;
+	int pose, dx, dy;
+	/* per search-order row and block column: the bits of its cells */
+	uint32_t columns[PV_GRID][ORIGINS];
+	unsigned int dist[ORIGINS][ORIGINS][TALLY_SHIFTS * TALLY_SHIFTS];
+	unsigned int overlap[ORIGINS][ORIGINS][TALLY_SHIFTS * TALLY_SHIFTS];
+	bool done[TALLY_SHIFTS * TALLY_SHIFTS];
+};
+
+/*
+ * Every block's tally at offset @k (TALLY_SHIFT about the alignment). The
+ * cells of block column bx of a row are the bits bt->columns gathered from
+ * probe->column, wherever a key put them.
+ */
+static inline __attribute__((always_inline)) void
+tally_blocks(struct skin *bt, int k)
+{
+	const int dx = bt->dx + k % TALLY_SHIFTS - TALLY_SHIFT;
+	const int dy = bt->dy + k / TALLY_SHIFTS - TALLY_SHIFT;
+	/* sums over each HALF_BLOCK rows */
+	unsigned int dist[PV_GRID / HALF_BLOCK][ORIGINS] = { { 0 } };
+	unsigned int overlap[PV_GRID / HALF_BLOCK][ORIGINS] = { { 0 } };
+
+	bt->done[k] = true;
+	if (abs(dx) > PV_MATCH_WIDE_SHIFT_MAX || abs(dy) > PV_MATCH_WIDE_SHIFT_MAX)
+		return;
+	const struct pv_packed *v = &bt->probe->wide[pv_wide_index(bt->pose, dx, dy)];
+
+	for (int i = 0; i < PV_GRID; i++) {
+		const struct pv_row *p = &v->row[i], *r = &bt->ref->row[i];
+		/* the probe's mask is inverted (pv_row) */
+		const uint32_t m = ~p->w[3] & r->w[3];
+		const uint32_t x0 = (p->w[0] ^ r->w[0]) & m, x1 = (p->w[1] ^ r->w[1]) & m;
+		const uint32_t x2 = (p->w[2] ^ r->w[2]) & m;
+		const int g = pv_search_row(i) / HALF_BLOCK;
+
+		for (int bx = 0; bx < ORIGINS; bx++) {
+			const uint32_t cells = bt->columns[i][bx];
+
+			dist[g][bx] += (unsigned int)(__builtin_popcount(x0 & cells) +
+						      __builtin_popcount(x1 & cells) +
+						      __builtin_popcount(x2 & cells));
+			overlap[g][bx] += (unsigned int)__builtin_popcount(m & cells);
+		}
+	}
+	/* block origin row by: row groups by and by + 1 */
+	for (int by = 0; by < ORIGINS; by++)
+		for (int bx = 0; bx < ORIGINS; bx++) {
+			bt->dist[by][bx][k] = dist[by][bx] + dist[by + 1][bx];
+			bt->overlap[by][bx][k] = overlap[by][bx] + overlap[by + 1][bx];
+		}
+}
+
+/* Fits the field to each block's best offset within @reach of where the
+ * field @around puts it (NULL: the winner's alignment). */
+static inline __attribute__((always_inline)) bool
+fit_field(struct skin *bt, const double (*around)[3], int reach, double a[2][3])
+{
+	const double centre = (PV_GRID - 1) / 2.0;
+	struct affine_fit fit = { { { 0 } }, { { 0 } } };
+
+	for (int by = 0; by < ORIGINS; by++)
+		for (int bx = 0; bx < ORIGINS; bx++) {
+			double x = bx * HALF_BLOCK + BLOCK / 2.0 - 0.5 - centre;
+			double y = by * HALF_BLOCK + BLOCK / 2.0 - 0.5 - centre;
+			int cx = 0, cy = 0, best = -1;
+			long best_gain = 0;
+
+			if (around) {
+				cx = clamp_int((int)lrint(around[0][0] + around[0][1] * x + around[0][2] * y),
+					       reach - TALLY_SHIFT, TALLY_SHIFT - reach);
+				cy = clamp_int((int)lrint(around[1][0] + around[1][1] * x + around[1][2] * y),
+					       reach - TALLY_SHIFT, TALLY_SHIFT - reach);
+			}
+			/* from the centre out, so that a tie keeps the smaller move */
+			for (int r = 0; r <= reach; r++)
+				for (int ey = cy - r; ey <= cy + r; ey++)
+					for (int ex = cx - r; ex <= cx + r; ex++) {
+						if (abs(ex - cx) != r && abs(ey - cy) != r)
+							continue;
+						int k = (ey + TALLY_SHIFT) * TALLY_SHIFTS + ex + TALLY_SHIFT;
+
+						if (!bt->done[k])
+							tally_blocks(bt, k);
+						long gain = 3L * bt->overlap[by][bx][k] -
+							    2L * bt->dist[by][bx][k];
+
+						if (best < 0 || gain > best_gain) {
+							best_gain = gain;
+							best = k;
+						}
+					}
+			if (bt->overlap[by][bx][best] < BLOCK_MIN_OVERLAP)
+				continue;
+			fit_add(&fit, bt->overlap[by][bx][best], x, y,
+				best % TALLY_SHIFTS - TALLY_SHIFT, best / TALLY_SHIFTS - TALLY_SHIFT);
+		}
+	return fit_solve(&fit, a);
+}
+
+/* pv_probe_follow_skin() with a kernel's popcount: the kernels' targets
+ * make __builtin_popcount one instruction. */
+static inline __attribute__((always_inline)) void
+follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
+	    struct pv_match_result *res)
+{
+	const int pose = pose_of(res);
+	struct skin *skin = &(struct skin){ .probe = probe, .ref = ref, .pose = pose,
+					    .dx = res->dx, .dy = res->dy };
+	const double centre = (PV_GRID - 1) / 2.0;
+	double a[2][3];
+	struct pv_tally t = { 0, 0 };
+
+	if (pose < 0 || pose >= PV_POSES || res->overlap < MIN_OVERLAP_CELLS)
+		return;
+	for (int i = 0; i < PV_GRID; i++)
+		for (int bx = 0; bx < ORIGINS; bx++)
+			for (int x = bx * HALF_BLOCK; x < bx * HALF_BLOCK + BLOCK; x++)
+				skin->columns[i][bx] |= probe->column[pv_search_row(i)][x];
+	/* The second fit takes each block's offset about the first field,
+	 * which can carry a block a cell past the first search's reach. */
+	if (!fit_field(skin, NULL, BLOCK_SHIFT, a) ||
+	    !fit_field(skin, (const double (*)[3])a, REFIT_SHIFT, a))
+		return;
+	/* The reference once more, each cell against the probe variant the
+	 * field moves it to: along a row the field's offset changes a few
+	 * times, so the row is put together run by run. */
+	for (int i = 0; i < PV_GRID; i++) {
+		const int y = pv_search_row(i);
+		struct pv_row moved = { { 0, 0, 0, 0 } };
+		uint32_t cells = 0;
+		int at[PV_GRID + 1];
+
+		for (int x = 0; x < PV_GRID; x++) {
+			int ex = clamp_int((int)lrint(a[0][0] + a[0][1] * (x - centre) +
+						      a[0][2] * (y - centre)), -FIELD_MAX, FIELD_MAX);
+			int ey = clamp_int((int)lrint(a[1][0] + a[1][1] * (x - centre) +
+						      a[1][2] * (y - centre)), -FIELD_MAX, FIELD_MAX);
+
+			at[x] = pv_wide_index(pose,
+					      clamp_int(res->dx + ex, -PV_MATCH_WIDE_SHIFT_MAX,
+							PV_MATCH_WIDE_SHIFT_MAX),
+					      clamp_int(res->dy + ey, -PV_MATCH_WIDE_SHIFT_MAX,
+							PV_MATCH_WIDE_SHIFT_MAX));
+		}
+		at[PV_GRID] = -1;
+		for (int x = 0; x < PV_GRID; x++) {
+			cells |= probe->column[y][x];
+			if (at[x + 1] == at[x])
+				continue;
+			const struct pv_row *p = &probe->wide[at[x]].row[i];
+
+			for (int w = 0; w < 4; w++)
+				moved.w[w] |= p->w[w] & cells;
+			cells = 0;
+		}
+		struct pv_tally rt = compare_rows(&moved, &ref->row[i], 1);
+
+		t.dist += rt.dist;
+		t.overlap += rt.overlap;
+	}
+	float cost = normalised_distance(probe, t, PV_GRID);
+
+	if (score_of(cost) > res->score) {
+		res->score = score_of(cost);
+		res->distance = (float)t.dist / (3.0f * (float)t.overlap);
+		res->overlap = t.overlap;
+	}
+}
+
+void pv_probe_set_columns(struct pv_probe *probe, const uint8_t (*perm)[PV_GRID])
+{
+	for (int y = 0; y < PV_GRID; y++)
+		for (int x = 0; x < PV_GRID; x++)
+			probe->column[y][x] = 1u << (perm ? perm[y][x] : x);
+}
+
+/*
  * Each kernel as a function (one alignment) and inlined in its own copies of
  * the searches, with its batched form if it has one. Without its own
  * instruction set, "popcnt" is the generic loop with the POPCNT
@@ -1016,6 +1287,12 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 					   struct pv_match_result *res)		\
 	{									\
 		search_wide(probe, ref, prefilter, res, rows, scan);		\
+	}									\
+	isa static void follow_skin_##name(const struct pv_probe *probe,	\
+					   const struct pv_packed *ref,		\
+					   struct pv_match_result *res)		\
+	{									\
+		follow_skin(probe, ref, res);					\
 	}
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -1036,20 +1313,24 @@ int pv_compare_kernels(struct pv_compare_kernel *out, int max)
 	    __builtin_cpu_supports("avx512vpopcntdq"))
 		out[n++] = (struct pv_compare_kernel){
 			"avx512-vpopcntdq", compare_avx512, search_avx512,
-			search_thorough_avx512, search_wide_avx512 };
+			search_thorough_avx512, search_wide_avx512,
+			follow_skin_avx512 };
 	if (n < max && __builtin_cpu_supports("avx2"))
 		out[n++] = (struct pv_compare_kernel){
 			"avx2", compare_avx2, search_avx2,
-			search_thorough_avx2, search_wide_avx2 };
+			search_thorough_avx2, search_wide_avx2,
+			follow_skin_avx2 };
 	if (n < max && __builtin_cpu_supports("popcnt"))
 		out[n++] = (struct pv_compare_kernel){
 			"popcnt", compare_popcnt, search_popcnt,
-			search_thorough_popcnt, search_wide_popcnt };
+			search_thorough_popcnt, search_wide_popcnt,
+			follow_skin_popcnt };
 #endif
 	if (n < max)
 		out[n++] = (struct pv_compare_kernel){
 			"generic", compare_generic, search_generic,
-			search_thorough_generic, search_wide_generic };
+			search_thorough_generic, search_wide_generic,
+			follow_skin_generic };
 	return n;
 }
 
@@ -1155,6 +1436,7 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 	probe->unanchored = !!(t->flags & PV_TEMPLATE_UNANCHORED);
 	probe->kernel = pv_kernel_best();
 	fill_weights(probe->weight);
+	pv_probe_set_columns(probe, NULL);
 	for (int pose = 0; pose < PV_POSES; pose++) {
 		float rot = PV_ROT_STEP_DEG * (pose % PV_ROT_STEPS - PV_ROT_STEPS / 2);
 		float scale = 1.0f + PV_SCALE_STEP *

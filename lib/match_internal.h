@@ -91,6 +91,8 @@ struct pv_compare_kernel {
 	pv_search_fn search;		/* pv_probe_search() with this kernel */
 	pv_search_fn search_thorough;	/* pv_probe_search_thorough() with it */
 	pv_search_fn search_wide;	/* pv_probe_search_wide() with it */
+	void (*follow_skin)(const struct pv_probe *probe, const struct pv_packed *ref,
+			    struct pv_match_result *res);	/* pv_probe_follow_skin() */
 };
 
 struct pv_probe {
@@ -98,6 +100,12 @@ struct pv_probe {
 	uint8_t unanchored;		/* from PV_TEMPLATE_UNANCHORED */
 	struct pv_compare_kernel kernel;	/* the fastest this CPU runs */
 	float weight[PV_GRID * PV_GRID + 1];	/* see match.c */
+	/*
+	 * column[y][x]: the bit that holds cell x of grid row y in every
+	 * variant, 1 << x unless a key permuted the row (renew.c); what
+	 * follows the skin needs to know where a cell lies.
+	 */
+	uint32_t column[PV_GRID][PV_GRID];
 	struct pv_packed variant[PV_VARIANTS];	/* near scales, +-4 cells */
 	struct pv_packed wide[PV_WIDE_VARIANTS];	/* every pose, +-8 cells */
 };
@@ -119,6 +127,10 @@ void pv_pack_template(const struct pv_template *t, struct pv_packed *out);
 
 /* Allocates a probe and fills its variants from @t (unprotected). */
 int pv_probe_build(const struct pv_template *t, struct pv_probe **out);
+
+/* Sets probe->column from a key's per-row cell permutation (cell x of row
+ * y to bit perm[y][x]), or to the identity when @perm is NULL. */
+void pv_probe_set_columns(struct pv_probe *probe, const uint8_t (*perm)[PV_GRID]);
 
 /* Copies variant[] out of wide[], which holds them all: after wide[]
  * changed (renew.c). */
@@ -159,14 +171,14 @@ static inline void pv_probe_search_wide(const struct pv_probe *probe,
 }
 
 /*
- * What pv_probe_match() runs on a packed reference, @ref_unanchored when
- * its template is PV_TEMPLATE_UNANCHORED: the thorough search, and when
- * either is unanchored also the wide one, the better of the two. 1:N
- * re-scores its best entries with it.
+ * The alignment pv_probe_match() finds on a packed reference,
+ * @ref_unanchored when its template is PV_TEMPLATE_UNANCHORED: the
+ * thorough search, and when either is unanchored also the wide one, the
+ * better of the two. What pv_probe_match_exhaustive() bounds.
  */
-static inline void pv_probe_search_1to1(const struct pv_probe *probe,
-					const struct pv_packed *ref, bool ref_unanchored,
-					struct pv_match_result *res)
+static inline void pv_probe_search_aligned(const struct pv_probe *probe,
+					   const struct pv_packed *ref, bool ref_unanchored,
+					   struct pv_match_result *res)
 {
 	struct pv_match_result near;
 
@@ -184,6 +196,29 @@ static inline void pv_probe_search_1to1(const struct pv_probe *probe,
 	pv_probe_search_wide(probe, ref, PV_NO_PREFILTER, res);
 	if (near.score > res->score)
 		*res = near;
+}
+
+/*
+ * After a search: each block of the grid finds its own offset from @res's
+ * alignment, an affine field fitted to those moves every cell, and @res
+ * takes the score there if it is higher (match.c, "Skin deformation").
+ */
+static inline void pv_probe_follow_skin(const struct pv_probe *probe,
+					const struct pv_packed *ref,
+					struct pv_match_result *res)
+{
+	probe->kernel.follow_skin(probe, ref, res);
+}
+
+/* What pv_probe_match() runs on a packed reference: the alignment, then
+ * the skin's deformation from there. 1:N re-scores its best entries with
+ * it. */
+static inline void pv_probe_search_1to1(const struct pv_probe *probe,
+					const struct pv_packed *ref, bool ref_unanchored,
+					struct pv_match_result *res)
+{
+	pv_probe_search_aligned(probe, ref, ref_unanchored, res);
+	pv_probe_follow_skin(probe, ref, res);
 }
 
 /* The kernels this CPU runs, fastest first; returns how many (<= @max);

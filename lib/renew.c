@@ -173,6 +173,7 @@ int pv_renew_probe_new(const struct pv_renew_key *key,
 				      probe->wide[v].row[i].w,
 				      probe->wide[v].row[i].w);
 	pv_probe_copy_variants(probe);
+	pv_probe_set_columns(probe, key->perm);
 	probe->key_id = key->key_id;
 	*out = probe;
 	return 0;
