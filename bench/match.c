@@ -381,7 +381,7 @@ int main(int argc, char **argv)
 			thorough = thorough_rate;
 		}
 		printf("    with the %-18s kernel    %12.0f cmp/s  (%.1fx byte baseline; "
-		       "thorough %.0f, wide search %.0f cmp/s)\n",
+		       "1:1 %.0f, wide search %.0f cmp/s)\n",
 		       kernels[k].name, rate, rate / naive, thorough_rate, wide_rate);
 	}
 	probe->kernel = chosen;

@@ -1186,8 +1186,8 @@ follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
 	    struct pv_match_result *res)
 {
 	const int pose = pose_of(res);
-	struct skin *skin = &(struct skin){ .probe = probe, .ref = ref, .pose = pose,
-					    .dx = res->dx, .dy = res->dy };
+	struct skin skin = { .probe = probe, .ref = ref, .pose = pose,
+			     .dx = res->dx, .dy = res->dy };
 	const double centre = (PV_GRID - 1) / 2.0;
 	double a[2][3];
 	struct pv_tally t = { 0, 0 };
@@ -1197,11 +1197,11 @@ follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
 	for (int i = 0; i < PV_GRID; i++)
 		for (int bx = 0; bx < ORIGINS; bx++)
 			for (int x = bx * HALF_BLOCK; x < bx * HALF_BLOCK + BLOCK; x++)
-				skin->columns[i][bx] |= probe->column[pv_search_row(i)][x];
+				skin.columns[i][bx] |= probe->column[pv_search_row(i)][x];
 	/* The second fit takes each block's offset about the first field,
 	 * which can carry a block a cell past the first search's reach. */
-	if (!fit_field(skin, NULL, BLOCK_SHIFT, a) ||
-	    !fit_field(skin, (const double (*)[3])a, REFIT_SHIFT, a))
+	if (!fit_field(&skin, NULL, BLOCK_SHIFT, a) ||
+	    !fit_field(&skin, (const double (*)[3])a, REFIT_SHIFT, a))
 		return;
 	/* The reference once more, each cell against the probe variant the
 	 * field moves it to: along a row the field's offset changes a few
