@@ -992,14 +992,16 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
  * of the 500 x 6 set: 0.02 as found, 0.99 rendered without deformation).
  * So after the search, each block of BLOCK x BLOCK cells (7 x 7 of them,
  * overlapping by half) finds on its own how far it lies off the winner's
- * alignment, up to BLOCK_SHIFT cells either way; an affine field is fitted
- * to those offsets, weighted by their overlap; each block then looks again
+ * alignment, up to BLOCK_SHIFT cells either way; a field is fitted to
+ * those offsets, weighted by their overlap; each block then looks again
  * within REFIT_SHIFT of where that field puts it and the field is fitted
  * anew; last, the reference is compared once more with every cell moved
- * by the field, and the higher score stands. Fitting a smooth field and
- * scoring it once, not searching its parameters, is what keeps impostors
- * from gaining as much as genuine pairs: their block offsets are chance
- * and fit no common field (docs/accuracy.md, "Following the skin").
+ * by the field. That is done with an affine field and with a quadratic
+ * one, which follows a palm bent as a whole, and the highest score
+ * stands. Fitting a smooth field and scoring it once, not searching its
+ * parameters, is what keeps impostors from gaining as much as genuine
+ * pairs: their block offsets are chance and fit no common field
+ * (docs/accuracy.md, "Following the skin" and "Bending skin").
  */
 #define BLOCK 8
 /* block origins every HALF_BLOCK cells: overlapping blocks */
@@ -1012,6 +1014,10 @@ search_wide(const struct pv_probe *probe, const struct pv_packed *ref,
 #define TALLY_SHIFTS (2 * TALLY_SHIFT + 1)
 /* A block needs a quarter of its cells valid in both to count. */
 #define BLOCK_MIN_OVERLAP (BLOCK * BLOCK / 4)
+/* What the quadratic field's extra terms cost in normalised distance:
+ * fitted to this pair, they find some agreement between unrelated palms
+ * too (docs/accuracy.md, "Bending skin"). */
+#define QUADRATIC_COST 0.020f
 /* How far the field may move a cell (the fitted field can run further
  * out at the grid's corners than any block moved). */
 #define FIELD_MAX 3
@@ -1031,47 +1037,95 @@ static inline int clamp_int(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Weighted least squares of v = a0 + a1 x + a2 y over the blocks. */
-struct affine_fit {
-	double s[3][3], v[2][3];
+/* A field's terms: affine (1, x, y), then quadratic (xy, x^2, y^2) for
+ * the palm's bending; x, y in half grids from the centre. */
+#define AFFINE_TERMS 3
+#define QUADRATIC_TERMS 6
+
+struct field {
+	int terms;
+	double a[2][QUADRATIC_TERMS];	/* per axis (dx, dy) */
 };
 
-static void fit_add(struct affine_fit *f, double w, double x, double y, int ex, int ey)
-{
-	const double basis[3] = { 1, x, y };
+/* Weighted least squares of each axis's offset over the blocks. */
+struct field_fit {
+	double s[QUADRATIC_TERMS][QUADRATIC_TERMS], v[2][QUADRATIC_TERMS];
+};
 
-	for (int i = 0; i < 3; i++) {
-		for (int j = 0; j < 3; j++)
-			f->s[i][j] += w * basis[i] * basis[j];
-		f->v[0][i] += w * basis[i] * ex;
-		f->v[1][i] += w * basis[i] * ey;
+static inline void field_basis(double x, double y, double b[QUADRATIC_TERMS])
+{
+	b[0] = 1;
+	b[1] = x;
+	b[2] = y;
+	b[3] = x * y;
+	b[4] = x * x;
+	b[5] = y * y;
+}
+
+static inline double field_at(const struct field *f, int axis, double x, double y)
+{
+	double b[QUADRATIC_TERMS], v = 0;
+
+	field_basis(x, y, b);
+	for (int i = 0; i < f->terms; i++)
+		v += f->a[axis][i] * b[i];
+	return v;
+}
+
+static void fit_add(struct field_fit *f, int terms, double w, double x, double y,
+		    int ex, int ey)
+{
+	double b[QUADRATIC_TERMS];
+
+	field_basis(x, y, b);
+	for (int i = 0; i < terms; i++) {
+		for (int j = 0; j < terms; j++)
+			f->s[i][j] += w * b[i] * b[j];
+		f->v[0][i] += w * b[i] * ex;
+		f->v[1][i] += w * b[i] * ey;
 	}
 }
 
-static double det3(const double m[3][3])
+/* Solves for @out's coefficients (Gauss-Jordan, partial pivoting); false
+ * when the blocks do not determine them (too few, or all in a line). */
+static bool fit_solve(const struct field_fit *f, struct field *out)
 {
-	return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-	       m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-	       m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-}
+	const int n = out->terms;
+	double m[QUADRATIC_TERMS][QUADRATIC_TERMS + 2];
 
-/* The field's coefficients a[axis][0..2] (Cramer's rule); false when the
- * blocks do not determine them (all in a line, or too few). */
-static bool fit_solve(const struct affine_fit *f, double a[2][3])
-{
-	double d = det3(f->s);
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < n; j++)
+			m[i][j] = f->s[i][j];
+		m[i][n] = f->v[0][i];
+		m[i][n + 1] = f->v[1][i];
+	}
+	for (int c = 0; c < n; c++) {
+		int pivot = c;
 
-	if (!(fabs(d) > 1e-6))
-		return false;
-	for (int axis = 0; axis < 2; axis++)
-		for (int col = 0; col < 3; col++) {
-			double m[3][3];
+		for (int r = c + 1; r < n; r++)
+			if (fabs(m[r][c]) > fabs(m[pivot][c]))
+				pivot = r;
+		if (!(fabs(m[pivot][c]) > 1e-6 * f->s[0][0]))
+			return false;
+		for (int k = 0; k < n + 2; k++) {
+			double t = m[c][k];
 
-			memcpy(m, f->s, sizeof(m));
-			for (int i = 0; i < 3; i++)
-				m[i][col] = f->v[axis][i];
-			a[axis][col] = det3(m) / d;
+			m[c][k] = m[pivot][k];
+			m[pivot][k] = t;
 		}
+		for (int r = 0; r < n; r++) {
+			if (r == c)
+				continue;
+			double q = m[r][c] / m[c][c];
+
+			for (int k = c; k < n + 2; k++)
+				m[r][k] -= q * m[c][k];
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		out->a[0][i] = m[i][n] / m[i][i];
+		out->a[1][i] = m[i][n + 1] / m[i][i];
+	}
 	return true;
 }
 
@@ -1132,25 +1186,25 @@ tally_blocks(struct skin *bt, int k)
 		}
 }
 
-/* Fits the field to each block's best offset within @reach of where the
- * field @around puts it (NULL: the winner's alignment). */
+/* Fits @out (its terms set) to each block's best offset within @reach
+ * of where the field @around puts it (NULL: the winner's alignment). */
 static inline __attribute__((always_inline)) bool
-fit_field(struct skin *bt, const double (*around)[3], int reach, double a[2][3])
+fit_field(struct skin *bt, const struct field *around, int reach, struct field *out)
 {
 	const double centre = (PV_GRID - 1) / 2.0;
-	struct affine_fit fit = { { { 0 } }, { { 0 } } };
+	struct field_fit fit = { { { 0 } }, { { 0 } } };
 
 	for (int by = 0; by < ORIGINS; by++)
 		for (int bx = 0; bx < ORIGINS; bx++) {
-			double x = bx * HALF_BLOCK + BLOCK / 2.0 - 0.5 - centre;
-			double y = by * HALF_BLOCK + BLOCK / 2.0 - 0.5 - centre;
+			double x = (bx * HALF_BLOCK + BLOCK / 2.0 - 0.5 - centre) / centre;
+			double y = (by * HALF_BLOCK + BLOCK / 2.0 - 0.5 - centre) / centre;
 			int cx = 0, cy = 0, best = -1;
 			long best_gain = 0;
 
 			if (around) {
-				cx = clamp_int((int)lrint(around[0][0] + around[0][1] * x + around[0][2] * y),
+				cx = clamp_int((int)lrint(field_at(around, 0, x, y)),
 					       reach - TALLY_SHIFT, TALLY_SHIFT - reach);
-				cy = clamp_int((int)lrint(around[1][0] + around[1][1] * x + around[1][2] * y),
+				cy = clamp_int((int)lrint(field_at(around, 1, x, y)),
 					       reach - TALLY_SHIFT, TALLY_SHIFT - reach);
 			}
 			/* from the centre out, so that a tie keeps the smaller move */
@@ -1173,50 +1227,62 @@ fit_field(struct skin *bt, const double (*around)[3], int reach, double a[2][3])
 					}
 			if (bt->overlap[by][bx][best] < BLOCK_MIN_OVERLAP)
 				continue;
-			fit_add(&fit, bt->overlap[by][bx][best], x, y,
+			fit_add(&fit, out->terms, bt->overlap[by][bx][best], x, y,
 				best % TALLY_SHIFTS - TALLY_SHIFT, best / TALLY_SHIFTS - TALLY_SHIFT);
 		}
-	return fit_solve(&fit, a);
+	return fit_solve(&fit, out);
 }
 
-/* pv_probe_follow_skin() with a kernel's popcount: the kernels' targets
- * make __builtin_popcount one instruction. */
-static inline __attribute__((always_inline)) void
-follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
-	    struct pv_match_result *res)
+/* The field along row @y as a polynomial in x, per axis (terms past the
+ * field's own are zero). */
+static inline void row_polynomial(const struct field *f, double y, double c[2][3])
 {
-	const int pose = pose_of(res);
-	struct skin skin = { .probe = probe, .ref = ref, .pose = pose,
-			     .dx = res->dx, .dy = res->dy };
+	for (int axis = 0; axis < 2; axis++) {
+		double a[QUADRATIC_TERMS] = { 0 };
+
+		for (int i = 0; i < f->terms; i++)
+			a[i] = f->a[axis][i];
+		c[axis][0] = a[0] + (a[2] + a[5] * y) * y;
+		c[axis][1] = a[1] + a[3] * y;
+		c[axis][2] = a[4];
+	}
+}
+
+/* An offset rounded to whole cells and held within FIELD_MAX, without
+ * libm's rint: inside the range, v + FIELD_MAX + 0.5 is positive and
+ * truncates to its floor. */
+static inline int field_cells(double v)
+{
+	if (!(v > -FIELD_MAX))
+		return -FIELD_MAX;
+	if (v >= FIELD_MAX)
+		return FIELD_MAX;
+	return (int)(v + FIELD_MAX + 0.5) - FIELD_MAX;
+}
+
+/* The reference once more, each cell against the probe variant @field
+ * moves it to: along a row the field's offset changes a few times, so the
+ * row is put together run by run. */
+static inline __attribute__((always_inline)) struct pv_tally
+moved_tally(const struct pv_probe *probe, const struct pv_packed *ref,
+	    const struct pv_match_result *res, int pose, const struct field *field)
+{
 	const double centre = (PV_GRID - 1) / 2.0;
-	double a[2][3];
 	struct pv_tally t = { 0, 0 };
 
-	if (pose < 0 || pose >= PV_POSES || res->overlap < MIN_OVERLAP_CELLS)
-		return;
-	for (int i = 0; i < PV_GRID; i++)
-		for (int bx = 0; bx < ORIGINS; bx++)
-			for (int x = bx * HALF_BLOCK; x < bx * HALF_BLOCK + BLOCK; x++)
-				skin.columns[i][bx] |= probe->column[pv_search_row(i)][x];
-	/* The second fit takes each block's offset about the first field,
-	 * which can carry a block a cell past the first search's reach. */
-	if (!fit_field(&skin, NULL, BLOCK_SHIFT, a) ||
-	    !fit_field(&skin, (const double (*)[3])a, REFIT_SHIFT, a))
-		return;
-	/* The reference once more, each cell against the probe variant the
-	 * field moves it to: along a row the field's offset changes a few
-	 * times, so the row is put together run by run. */
 	for (int i = 0; i < PV_GRID; i++) {
 		const int y = pv_search_row(i);
 		struct pv_row moved = { { 0, 0, 0, 0 } };
 		uint32_t cells = 0;
 		int at[PV_GRID + 1];
+		/* along the row, each axis's offset is c[0] + c[1] x + c[2] x^2 */
+		double c[2][3];
 
+		row_polynomial(field, (y - centre) / centre, c);
 		for (int x = 0; x < PV_GRID; x++) {
-			int ex = clamp_int((int)lrint(a[0][0] + a[0][1] * (x - centre) +
-						      a[0][2] * (y - centre)), -FIELD_MAX, FIELD_MAX);
-			int ey = clamp_int((int)lrint(a[1][0] + a[1][1] * (x - centre) +
-						      a[1][2] * (y - centre)), -FIELD_MAX, FIELD_MAX);
+			const double fx = (x - centre) / centre;
+			int ex = field_cells(c[0][0] + (c[0][1] + c[0][2] * fx) * fx);
+			int ey = field_cells(c[1][0] + (c[1][1] + c[1][2] * fx) * fx);
 
 			at[x] = pv_wide_index(pose,
 					      clamp_int(res->dx + ex, -PV_MATCH_WIDE_SHIFT_MAX,
@@ -1240,12 +1306,46 @@ follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
 		t.dist += rt.dist;
 		t.overlap += rt.overlap;
 	}
-	float cost = normalised_distance(probe, t, PV_GRID);
+	return t;
+}
 
-	if (score_of(cost) > res->score) {
-		res->score = score_of(cost);
-		res->distance = (float)t.dist / (3.0f * (float)t.overlap);
-		res->overlap = t.overlap;
+/* pv_probe_follow_skin() with a kernel's popcount: the kernels' targets
+ * make __builtin_popcount one instruction. */
+static inline __attribute__((always_inline)) void
+follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
+	    struct pv_match_result *res)
+{
+	const int pose = pose_of(res);
+	struct skin skin = { .probe = probe, .ref = ref, .pose = pose,
+			     .dx = res->dx, .dy = res->dy };
+	static const struct field_kind {
+		int terms;
+		float cost;
+	} kinds[] = { { AFFINE_TERMS, 0 }, { QUADRATIC_TERMS, QUADRATIC_COST } };
+
+	if (pose < 0 || pose >= PV_POSES || res->overlap < MIN_OVERLAP_CELLS)
+		return;
+	for (int i = 0; i < PV_GRID; i++)
+		for (int bx = 0; bx < ORIGINS; bx++)
+			for (int x = bx * HALF_BLOCK; x < bx * HALF_BLOCK + BLOCK; x++)
+				skin.columns[i][bx] |= probe->column[pv_search_row(i)][x];
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct field first = { .terms = kinds[k].terms }, field = first;
+
+		/* The second fit takes each block's offset about the first
+		 * field, which can carry a block a cell past the first
+		 * search's reach. */
+		if (!fit_field(&skin, NULL, BLOCK_SHIFT, &first) ||
+		    !fit_field(&skin, &first, REFIT_SHIFT, &field))
+			continue;
+		struct pv_tally t = moved_tally(probe, ref, res, pose, &field);
+		float score = score_of(normalised_distance(probe, t, PV_GRID) + kinds[k].cost);
+
+		if (score > res->score) {
+			res->score = score;
+			res->distance = (float)t.dist / (3.0f * (float)t.overlap);
+			res->overlap = t.overlap;
+		}
 	}
 }
 

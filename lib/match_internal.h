@@ -200,8 +200,9 @@ static inline void pv_probe_search_aligned(const struct pv_probe *probe,
 
 /*
  * After a search: each block of the grid finds its own offset from @res's
- * alignment, an affine field fitted to those moves every cell, and @res
- * takes the score there if it is higher (match.c, "Skin deformation").
+ * alignment, an affine and a quadratic field fitted to those each move
+ * every cell, and @res takes the best score there if it is higher
+ * (match.c, "Skin deformation").
  */
 static inline void pv_probe_follow_skin(const struct pv_probe *probe,
 					const struct pv_packed *ref,

@@ -83,8 +83,9 @@ void pv_probe_free(struct pv_probe *probe);
  * Matches @probe against @ref with the thorough search (and the wide one
  * when either is unanchored, the better of the two), then follows the
  * skin's deformation from the alignment found: blocks of the grid find
- * their own offsets, an affine field fitted to them moves every cell, and
- * the higher score stands (docs/accuracy.md). Returns 0,
+ * their own offsets, an affine and a quadratic field fitted to them each
+ * move every cell, and the highest score stands (docs/accuracy.md).
+ * Returns 0,
  * -EINVAL, or -EKEYREJECTED when @ref was protected with another key (or
  * the probe is protected and @ref is not).
  */
