@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "least_squares.h"
 #include "match_internal.h"
 
 /*
@@ -1037,36 +1038,24 @@ static inline int clamp_int(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* A field's terms: affine (1, x, y), then quadratic (xy, x^2, y^2) for
- * the palm's bending; x, y in half grids from the centre. */
-#define AFFINE_TERMS 3
-#define QUADRATIC_TERMS 6
-
+/* A field is affine or quadratic in x, y (half grids from the centre;
+ * pv_terms() gives the terms): the quadratic one follows the palm's
+ * bending. */
 struct field {
 	int terms;
-	double a[2][QUADRATIC_TERMS];	/* per axis (dx, dy) */
+	double a[2][PV_TERMS_QUADRATIC];	/* per axis (dx, dy) */
 };
 
 /* Weighted least squares of each axis's offset over the blocks. */
 struct field_fit {
-	double s[QUADRATIC_TERMS][QUADRATIC_TERMS], v[2][QUADRATIC_TERMS];
+	double s[PV_TERMS_QUADRATIC][PV_TERMS_QUADRATIC], v[2][PV_TERMS_QUADRATIC];
 };
-
-static inline void field_basis(double x, double y, double b[QUADRATIC_TERMS])
-{
-	b[0] = 1;
-	b[1] = x;
-	b[2] = y;
-	b[3] = x * y;
-	b[4] = x * x;
-	b[5] = y * y;
-}
 
 static inline double field_at(const struct field *f, int axis, double x, double y)
 {
-	double b[QUADRATIC_TERMS], v = 0;
+	double b[PV_TERMS_CUBIC], v = 0;
 
-	field_basis(x, y, b);
+	pv_terms(x, y, b);
 	for (int i = 0; i < f->terms; i++)
 		v += f->a[axis][i] * b[i];
 	return v;
@@ -1075,9 +1064,9 @@ static inline double field_at(const struct field *f, int axis, double x, double 
 static void fit_add(struct field_fit *f, int terms, double w, double x, double y,
 		    int ex, int ey)
 {
-	double b[QUADRATIC_TERMS];
+	double b[PV_TERMS_CUBIC];
 
-	field_basis(x, y, b);
+	pv_terms(x, y, b);
 	for (int i = 0; i < terms; i++) {
 		for (int j = 0; j < terms; j++)
 			f->s[i][j] += w * b[i] * b[j];
@@ -1086,45 +1075,26 @@ static void fit_add(struct field_fit *f, int terms, double w, double x, double y
 	}
 }
 
-/* Solves for @out's coefficients (Gauss-Jordan, partial pivoting); false
- * when the blocks do not determine them (too few, or all in a line). */
+/* Solves for @out's coefficients; false when the blocks do not determine
+ * them (none, too few, or all in a line). */
 static bool fit_solve(const struct field_fit *f, struct field *out)
 {
 	const int n = out->terms;
-	double m[QUADRATIC_TERMS][QUADRATIC_TERMS + 2];
 
-	for (int i = 0; i < n; i++) {
-		for (int j = 0; j < n; j++)
-			m[i][j] = f->s[i][j];
-		m[i][n] = f->v[0][i];
-		m[i][n + 1] = f->v[1][i];
-	}
-	for (int c = 0; c < n; c++) {
-		int pivot = c;
+	if (!(f->s[0][0] > 0))
+		return false;
+	for (int axis = 0; axis < 2; axis++) {
+		double a[PV_SOLVE_MAX][PV_SOLVE_MAX], b[PV_SOLVE_MAX];
 
-		for (int r = c + 1; r < n; r++)
-			if (fabs(m[r][c]) > fabs(m[pivot][c]))
-				pivot = r;
-		if (!(fabs(m[pivot][c]) > 1e-6 * f->s[0][0]))
+		for (int i = 0; i < n; i++) {
+			for (int j = 0; j < n; j++)
+				a[i][j] = f->s[i][j];
+			b[i] = f->v[axis][i];
+		}
+		if (!pv_solve(a, b, n, 1e-6 * f->s[0][0]))
 			return false;
-		for (int k = 0; k < n + 2; k++) {
-			double t = m[c][k];
-
-			m[c][k] = m[pivot][k];
-			m[pivot][k] = t;
-		}
-		for (int r = 0; r < n; r++) {
-			if (r == c)
-				continue;
-			double q = m[r][c] / m[c][c];
-
-			for (int k = c; k < n + 2; k++)
-				m[r][k] -= q * m[c][k];
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		out->a[0][i] = m[i][n] / m[i][i];
-		out->a[1][i] = m[i][n + 1] / m[i][i];
+		for (int i = 0; i < n; i++)
+			out->a[axis][i] = b[i];
 	}
 	return true;
 }
@@ -1238,13 +1208,13 @@ fit_field(struct skin *bt, const struct field *around, int reach, struct field *
 static inline void row_polynomial(const struct field *f, double y, double c[2][3])
 {
 	for (int axis = 0; axis < 2; axis++) {
-		double a[QUADRATIC_TERMS] = { 0 };
+		double a[PV_TERMS_QUADRATIC] = { 0 };
 
 		for (int i = 0; i < f->terms; i++)
 			a[i] = f->a[axis][i];
 		c[axis][0] = a[0] + (a[2] + a[5] * y) * y;
-		c[axis][1] = a[1] + a[3] * y;
-		c[axis][2] = a[4];
+		c[axis][1] = a[1] + a[4] * y;
+		c[axis][2] = a[3];
 	}
 }
 
@@ -1321,7 +1291,7 @@ follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
 	static const struct field_kind {
 		int terms;
 		float cost;
-	} kinds[] = { { AFFINE_TERMS, 0 }, { QUADRATIC_TERMS, QUADRATIC_COST } };
+	} kinds[] = { { PV_TERMS_AFFINE, 0 }, { PV_TERMS_QUADRATIC, QUADRATIC_COST } };
 
 	if (pose < 0 || pose >= PV_POSES || res->overlap < MIN_OVERLAP_CELLS)
 		return;

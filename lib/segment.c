@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "roi_internal.h"
+#include "least_squares.h"
 #include "summed_area.h"
 
 /* Generic vectors: SSE2 on x86-64, NEON on arm64, from one source. */
@@ -717,21 +718,6 @@ static int distance_transform(struct pv_hand *hand)
 /* How closely a cubic surface follows room light, relative to its level. */
 #define BG_MODEL_ERROR 0.08f
 
-/* The ten monomials of a cubic at normalised frame coordinates (u, v). */
-static void cubic_terms(double u, double v, double t[10])
-{
-	t[0] = 1;
-	t[1] = u;
-	t[2] = v;
-	t[3] = u * u;
-	t[4] = u * v;
-	t[5] = v * v;
-	t[6] = u * u * u;
-	t[7] = u * u * v;
-	t[8] = u * v * v;
-	t[9] = v * v * v;
-}
-
 static float background_at(const struct pv_hand *hand, uint32_t x, uint32_t y)
 {
 	return hand->bg[(size_t)y * hand->w + x];
@@ -767,44 +753,6 @@ static void eval_surface(struct pv_hand *hand, const float *u)
 	}
 }
 
-/* Solves the @n x @n system @a x = @b in place (Gauss-Jordan with partial
- * pivoting); false when it is singular. */
-static bool solve(double a[10][10], double b[10], int n)
-{
-	for (int c = 0; c < n; c++) {
-		int p = c;
-
-		for (int r = c + 1; r < n; r++)
-			if (fabs(a[r][c]) > fabs(a[p][c]))
-				p = r;
-		if (fabs(a[p][c]) < 1e-9)
-			return false;
-		for (int k = 0; k < n; k++) {
-			double t = a[c][k];
-
-			a[c][k] = a[p][k];
-			a[p][k] = t;
-		}
-		double t = b[c];
-
-		b[c] = b[p];
-		b[p] = t;
-		for (int r = 0; r < n; r++) {
-			double m;
-
-			if (r == c)
-				continue;
-			m = a[r][c] / a[c][c];
-			for (int k = c; k < n; k++)
-				a[r][k] -= m * a[c][k];
-			b[r] -= m * b[c];
-		}
-	}
-	for (int c = 0; c < n; c++)
-		b[c] /= a[c][c];
-	return true;
-}
-
 /*
  * Adds the pixel at (@u, @v) of level @grey to the normal equations. The
  * whole symmetric matrix is summed, not half of it: products commute
@@ -820,7 +768,7 @@ add_to_fit(double m[10][12], double r[10], double u, double v, double grey)
 {
 	double t[12] = { 0 };
 
-	cubic_terms(u, v, t);
+	pv_terms(u, v, t);
 	for (int a = 0; a < 10; a++) {
 		for (int b = 0; b < 12; b++)
 			m[a][b] += t[a] * t[b];
@@ -837,7 +785,7 @@ static bool fit_surface(struct pv_hand *hand, const uint8_t *keep,
 			const uint32_t *list, uint32_t nlist, uint32_t step,
 			const double *u, const double *v)
 {
-	double m[10][12] = { { 0 } }, a[10][10], r[10] = { 0 };
+	double m[10][12] = { { 0 } }, a[PV_SOLVE_MAX][PV_SOLVE_MAX], r[PV_SOLVE_MAX] = { 0 };
 	uint32_t count = 0;
 
 	if (list) {
@@ -862,7 +810,7 @@ static bool fit_surface(struct pv_hand *hand, const uint8_t *keep,
 	}
 	for (int k = 0; k < 10; k++)
 		memcpy(a[k], m[k], sizeof(a[k]));
-	if (count < 80 || !solve(a, r, 10))
+	if (count < 80 || !pv_solve(a, r, PV_TERMS_CUBIC, 1e-9))
 		return false;
 	for (int k = 0; k < 10; k++)
 		hand->bg_coef[k] = (float)r[k];
