@@ -1203,8 +1203,9 @@ fit_field(struct skin *bt, const struct field *around, int reach, struct field *
 	return fit_solve(&fit, out);
 }
 
-/* The field along row @y as a polynomial in x, per axis (terms past the
- * field's own are zero). */
+/* The field along row @y as a polynomial in x, per axis, from the
+ * coefficients of pv_terms()' 1, x, y, x^2, xy, y^2 (those past the
+ * field's own terms are zero). */
 static inline void row_polynomial(const struct field *f, double y, double c[2][3])
 {
 	for (int axis = 0; axis < 2; axis++) {
