@@ -1156,13 +1156,14 @@ tally_blocks(struct skin *bt, int k)
 		}
 }
 
-/* Fits @out (its terms set) to each block's best offset within @reach
- * of where the field @around puts it (NULL: the winner's alignment). */
-static inline __attribute__((always_inline)) bool
-fit_field(struct skin *bt, const struct field *around, int reach, struct field *out)
+/* Sums into @fit, in the first @terms terms, each block's best offset
+ * within @reach of where the field @around puts it (NULL: the winner's
+ * alignment). */
+static inline __attribute__((always_inline)) void
+fit_blocks(struct skin *bt, const struct field *around, int reach, int terms,
+	   struct field_fit *fit)
 {
 	const double centre = (PV_GRID - 1) / 2.0;
-	struct field_fit fit = { { { 0 } }, { { 0 } } };
 
 	for (int by = 0; by < ORIGINS; by++)
 		for (int bx = 0; bx < ORIGINS; bx++) {
@@ -1197,10 +1198,9 @@ fit_field(struct skin *bt, const struct field *around, int reach, struct field *
 					}
 			if (bt->overlap[by][bx][best] < BLOCK_MIN_OVERLAP)
 				continue;
-			fit_add(&fit, out->terms, bt->overlap[by][bx][best], x, y,
+			fit_add(fit, terms, bt->overlap[by][bx][best], x, y,
 				best % TALLY_SHIFTS - TALLY_SHIFT, best / TALLY_SHIFTS - TALLY_SHIFT);
 		}
-	return fit_solve(&fit, out);
 }
 
 /* The field along row @y as a polynomial in x, per axis, from the
@@ -1293,6 +1293,9 @@ follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
 		int terms;
 		float cost;
 	} kinds[] = { { PV_TERMS_AFFINE, 0 }, { PV_TERMS_QUADRATIC, QUADRATIC_COST } };
+	/* The first fit takes the same blocks' offsets for either field:
+	 * its affine sums are the top left of the quadratic ones. */
+	struct field_fit first_fit = { { { 0 } }, { { 0 } } };
 
 	if (pose < 0 || pose >= PV_POSES || res->overlap < MIN_OVERLAP_CELLS)
 		return;
@@ -1300,14 +1303,18 @@ follow_skin(const struct pv_probe *probe, const struct pv_packed *ref,
 		for (int bx = 0; bx < ORIGINS; bx++)
 			for (int x = bx * HALF_BLOCK; x < bx * HALF_BLOCK + BLOCK; x++)
 				skin.columns[i][bx] |= probe->column[pv_search_row(i)][x];
+	fit_blocks(&skin, NULL, BLOCK_SHIFT, PV_TERMS_QUADRATIC, &first_fit);
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		struct field first = { .terms = kinds[k].terms }, field = first;
+		struct field_fit refit = { { { 0 } }, { { 0 } } };
 
+		if (!fit_solve(&first_fit, &first))
+			continue;
 		/* The second fit takes each block's offset about the first
 		 * field, which can carry a block a cell past the first
 		 * search's reach. */
-		if (!fit_field(&skin, NULL, BLOCK_SHIFT, &first) ||
-		    !fit_field(&skin, &first, REFIT_SHIFT, &field))
+		fit_blocks(&skin, &first, REFIT_SHIFT, field.terms, &refit);
+		if (!fit_solve(&refit, &field))
 			continue;
 		struct pv_tally t = moved_tally(probe, ref, res, pose, &field);
 		float score = score_of(normalised_distance(probe, t, PV_GRID) + kinds[k].cost);
