@@ -762,16 +762,16 @@ static bool ridge_across(const struct pv_hand *hand, float px, float py, float u
  * Closing fingers let the inscribed circle climb towards them along the
  * palm's distance ridge (the slots between them start higher), spread ones
  * let it sink. The ridge's wrist end, where the largest distance across the
- * up axis falls below RIDGE_LEVEL of R, moves with neither. The palm centre
- * goes half way to RIDGE_TO_CENTRE radii above that end, the median of the
- * renderer's hands: all the way cost hands-coep two genuine pairs
- * (docs/roi.md).
+ * up axis falls below RIDGE_LEVEL of R, moves with neither. How far the
+ * centre lies above RIDGE_TO_CENTRE radii above that end (the median of the
+ * renderer's hands) is its climb, negative when it lies below; false when
+ * the walk meets the frame edge first.
  */
 #define RIDGE_LEVEL 0.9f
 #define RIDGE_TO_CENTRE 0.32f
 #define RIDGE_REACH 3.0f
 
-static void palm_from_ridge(struct pv_hand *hand, float ux, float uy)
+static bool ridge_climb(const struct pv_hand *hand, float ux, float uy, float *climb)
 {
 	const float r = hand->palm_radius;
 
@@ -781,15 +781,26 @@ static void palm_from_ridge(struct pv_hand *hand, float ux, float uy)
 
 		if (!ridge_across(hand, hand->palm_x - ux * t, hand->palm_y - uy * t, ux, uy,
 				  r, &best, &at))
-			return;
+			return false;
 		if (best < RIDGE_LEVEL * r) {
-			float shift = 0.5f * (t - RIDGE_TO_CENTRE * r);
-
-			hand->palm_x -= ux * shift;
-			hand->palm_y -= uy * shift;
-			return;
+			*climb = t - RIDGE_TO_CENTRE * r;
+			return true;
 		}
 	}
+	return false;
+}
+
+/*
+ * With valleys the palm centre goes half of its climb down (or up): all
+ * the way cost hands-coep two genuine pairs, whose wrists are shorter
+ * (docs/roi.md).
+ */
+#define RIDGE_SHARE_VALLEYS 0.5f
+
+static void palm_down(struct pv_hand *hand, float ux, float uy, float by)
+{
+	hand->palm_x -= ux * by;
+	hand->palm_y -= uy * by;
 }
 
 /*
@@ -1058,7 +1069,7 @@ static int place_roi(const struct pv_image *img, struct pv_hand *hand,
 	uint32_t largest_area = hand->area;
 	/* No valleys on a blob filling 40 % of the frame: a palm-centre crop. */
 	bool big_blob = hand->area * 5 > n * 2;
-	float fx, fy, cx, cy, r;
+	float fx, fy, cx, cy, r, climb;
 	bool found = false, dim_fingers_ok = false;
 	int err, next = 0;
 
@@ -1145,7 +1156,8 @@ static int place_roi(const struct pv_image *img, struct pv_hand *hand,
 		/* along the up axis: the direction stays */
 		fx = (mx - hand->palm_x) / len;
 		fy = (my - hand->palm_y) / len;
-		palm_from_ridge(hand, fx, fy);
+		if (ridge_climb(hand, fx, fy, &climb))
+			palm_down(hand, fx, fy, RIDGE_SHARE_VALLEYS * climb);
 
 		/*
 		 * Up is from the palm's ridge to the middle of the outer
@@ -1168,6 +1180,14 @@ static int place_roi(const struct pv_image *img, struct pv_hand *hand,
 			palm_below_climb(hand, otsu, NULL);
 			r = hand->palm_radius;
 		}
+		/*
+		 * Fingers closed so tightly that no valleys show are as
+		 * wide as the palm and let the circle climb 10-20 mm: it
+		 * goes all the way down, but never up, where a short wrist
+		 * would take it (docs/roi.md).
+		 */
+		if (ridge_climb(hand, fx, fy, &climb) && climb > 0)
+			palm_down(hand, fx, fy, climb);
 	} else {
 		*src = GEOM_NONE;
 		return 0;

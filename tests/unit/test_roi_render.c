@@ -561,6 +561,24 @@ START_TEST(roi_on_palm_when_glow_fills_slots)
 }
 END_TEST
 
+/*
+ * Lit/unlit pairs (1280x800) whose fingers are closed so tightly that no
+ * mask shows valleys: the ROI takes the hand's axis. Closed fingers are as
+ * wide as the palm, and the inscribed circle climbed towards them: the
+ * ROIs' centres lay 23-31 mm from the drawn palm centre, 9-16 mm further
+ * than the 0.3 R the ROI sits above it by design.
+ */
+static const struct paired_presentation fingers_closed_tight[] = {
+	{ 1, 1280, 800, 89, 5 }, { 1, 1280, 800, 277, 2 }, { 1, 1280, 800, 389, 3 },
+	{ 1, 1280, 800, 438, 4 },
+};
+
+START_TEST(roi_on_palm_when_fingers_closed)
+{
+	assert_paired_roi_on_palm(fingers_closed_tight[_i]);
+}
+END_TEST
+
 START_TEST(roi_on_palm_when_fingers_leave_top)
 {
 	assert_roi_on_palm(1280, 800, fingers_off_top[_i]);
@@ -678,6 +696,8 @@ int main(void)
 			    (int)(sizeof(glow_beside_hand) / sizeof(glow_beside_hand[0])));
 	tcase_add_loop_test(tc, roi_on_palm_when_glow_fills_slots, 0,
 			    (int)(sizeof(slots_filled_by_glow) / sizeof(slots_filled_by_glow[0])));
+	tcase_add_loop_test(tc, roi_on_palm_when_fingers_closed, 0,
+			    (int)(sizeof(fingers_closed_tight) / sizeof(fingers_closed_tight[0])));
 	tcase_add_loop_test(tc, roi_turns_with_palm_beside_closed_thumb, 0,
 			    (int)(sizeof(thumb_widens_palm) / sizeof(thumb_widens_palm[0])));
 	tcase_add_loop_test(tc, roi_points_up_when_fingers_lost, 0,
