@@ -1600,8 +1600,14 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
 	return 0;
 }
 
-int pv_match(const struct pv_template *probe, const struct pv_template *ref,
-	     struct pv_match_result *res)
+float pv_pair_score(float forward, float backward)
+{
+	return 0.5f * (forward + backward);
+}
+
+/* One order, its probe freed before the other's is prepared. */
+static int match_order(const struct pv_template *probe, const struct pv_template *ref,
+		       struct pv_match_result *res)
 {
 	struct pv_probe *p;
 	int ret = pv_probe_new(probe, &p);
@@ -1610,5 +1616,18 @@ int pv_match(const struct pv_template *probe, const struct pv_template *ref,
 		return ret;
 	ret = pv_probe_match(p, ref, res);
 	pv_probe_free(p);
+	return ret;
+}
+
+int pv_match(const struct pv_template *probe, const struct pv_template *ref,
+	     struct pv_match_result *res)
+{
+	struct pv_match_result back;
+	int ret = match_order(probe, ref, res);
+
+	if (!ret)
+		ret = match_order(ref, probe, &back);
+	if (!ret)
+		res->score = pv_pair_score(res->score, back.score);
 	return ret;
 }

@@ -6,7 +6,7 @@
  * for every rotation and scale the search tries and shifted for every
  * translation, so that comparing against a stored template is only XOR,
  * AND and popcount. Prepare the probe once and match it against many
- * templates; pv_match() is the one-shot convenience.
+ * templates; pv_match() is the one-shot convenience, and scores both orders.
  *
  * Search: translation +-4 cells (+-16 ROI pixels), rotation -9..+9 degrees
  * in 3-degree steps, scale 0.95/1/1.05. The fast search, which 1:N runs on
@@ -99,7 +99,23 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
 			      const struct pv_template *ref,
 			      struct pv_match_result *res);
 
-/* One-shot 1:1: prepares @probe, matches it against @ref, frees it. */
+/*
+ * The 1:1 score of a pair from its two orders' scores (each template's
+ * probe against the other template): their mean. The search resamples
+ * only the probe, and deformation or glare can hide an alignment in one
+ * order that the other finds (docs/accuracy.md, "Both orders"). 1:N
+ * (gallery.h) scores the probe's order alone.
+ */
+float pv_pair_score(float forward, float backward);
+
+/*
+ * One-shot 1:1 in both orders: prepares a probe of each template, matches
+ * each against the other and frees them. @res is @probe's order against
+ * @ref, its score pv_pair_score() of both orders: the same whichever
+ * template comes first. Twice pv_probe_match()'s cost and a second probe.
+ * Errors as pv_probe_new() and pv_probe_match(); plain templates only, as
+ * a protected one cannot be a probe.
+ */
 int pv_match(const struct pv_template *probe, const struct pv_template *ref,
 	     struct pv_match_result *res);
 

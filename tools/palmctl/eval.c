@@ -2,8 +2,11 @@
 /*
  * palmctl eval: verification accuracy on a labelled image folder. Every
  * image is extracted; failures count toward the failure-to-enrol rate.
- * Every pair of templates is compared once (all-vs-all), genuine when the
- * identities agree, and genuine pairs are split by session.
+ * Every pair of templates is compared (all-vs-all) in both orders, as
+ * pv_match() does, genuine when the identities agree, and genuine pairs
+ * are split by session. With a key only the first sample's order exists:
+ * a deployment holds the reference protected, and a protected template
+ * cannot be a probe.
  *
  * NAME.unlit.EXT is the unlit half of the lit/unlit pair NAME.EXT, never a
  * sample of its own; with --pairs each sample is its pair, lit minus unlit.
@@ -14,6 +17,7 @@
 #include <pthread.h>
 #include <regex.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,8 @@ struct eval {
 	const char *dir;
 	struct sample *samples;
 	size_t n;
+	/* n x n: row a holds a's probe against every other template */
+	float *score;
 	unsigned int threads;
 	bool pairs;
 	/* With a key, references are protected and probes keyed (renew.h). */
@@ -129,7 +135,6 @@ struct job {
 	pthread_t thread;
 	struct eval *ev;
 	unsigned int index;
-	struct pair_scores scores;
 	int err;
 };
 
@@ -168,9 +173,8 @@ static void *match_worker(void *arg)
 {
 	struct job *j = arg;
 	struct eval *ev = j->ev;
-	struct pair_scores *ps = &j->scores;
 
-	/* Rows interleaved over threads: row i has n - i - 1 pairs. */
+	/* Rows interleaved over threads. */
 	for (size_t a = j->index; a < ev->n && !j->err; a += ev->threads) {
 		struct sample *sa = &ev->samples[a];
 		struct pv_probe *probe;
@@ -181,23 +185,45 @@ static void *match_worker(void *arg)
 				 : pv_probe_new(&sa->t, &probe);
 		if (j->err)
 			break;
-		for (size_t b = a + 1; b < ev->n && !j->err; b++) {
+		for (size_t b = ev->key ? a + 1 : 0; b < ev->n; b++) {
 			struct sample *sb = &ev->samples[b];
 			struct pv_match_result r;
 
-			if (!sb->ok)
+			if (!sb->ok || b == a)
 				continue;
 			pv_probe_match(probe, ev->key ? &sb->protected_t : &sb->t, &r);
-			if (strcmp(sa->identity, sb->identity))
-				j->err = push(&ps->impostor, &ps->cap_imp, r.score);
-			else if (!strcmp(sa->session, sb->session))
-				j->err = push(&ps->same_session, &ps->cap_same, r.score);
-			else
-				j->err = push(&ps->cross_session, &ps->cap_cross, r.score);
+			ev->score[a * ev->n + b] = r.score;
 		}
 		pv_probe_free(probe);
 	}
 	return NULL;
+}
+
+/* Each pair's score, both orders' (or, with a key, the first's), by kind. */
+static int sort_pairs(const struct eval *ev, struct pair_scores *ps)
+{
+	int err = 0;
+
+	for (size_t a = 0; a < ev->n && !err; a++) {
+		const struct sample *sa = &ev->samples[a];
+
+		for (size_t b = a + 1; b < ev->n && sa->ok && !err; b++) {
+			const struct sample *sb = &ev->samples[b];
+			float s = ev->score[a * ev->n + b];
+
+			if (!sb->ok)
+				continue;
+			if (!ev->key)
+				s = pv_pair_score(s, ev->score[b * ev->n + a]);
+			if (strcmp(sa->identity, sb->identity))
+				err = push(&ps->impostor, &ps->cap_imp, s);
+			else if (!strcmp(sa->session, sb->session))
+				err = push(&ps->same_session, &ps->cap_same, s);
+			else
+				err = push(&ps->cross_session, &ps->cap_cross, s);
+		}
+	}
+	return err;
 }
 
 static int run_threads(struct eval *ev, struct job *jobs, void *(*fn)(void *))
@@ -361,22 +387,18 @@ int cmd_eval(int argc, char **argv)
 		ret = jobs ? run_threads(&ev, jobs, extract_worker) : -ENOMEM;
 	}
 	if (!ret) {
+		ev.score = ev.n <= SIZE_MAX / sizeof(*ev.score) / ev.n ?
+			   malloc(ev.n * ev.n * sizeof(*ev.score)) : NULL;
+		ret = ev.score ? 0 : -ENOMEM;
+	}
+	if (!ret) {
 		memset(jobs, 0, ev.threads * sizeof(*jobs));
 		ret = run_threads(&ev, jobs, match_worker);
 	}
-	for (unsigned int t = 0; jobs && t < ev.threads; t++) {
-		if (!ret)
-			ret = jobs[t].err;
-		if (!ret)
-			ret = append(&ps.same_session, &jobs[t].scores.same_session);
-		if (!ret)
-			ret = append(&ps.cross_session, &jobs[t].scores.cross_session);
-		if (!ret)
-			ret = append(&ps.impostor, &jobs[t].scores.impostor);
-		free(jobs[t].scores.same_session.s);
-		free(jobs[t].scores.cross_session.s);
-		free(jobs[t].scores.impostor.s);
-	}
+	for (unsigned int t = 0; jobs && t < ev.threads && !ret; t++)
+		ret = jobs[t].err;
+	if (!ret)
+		ret = sort_pairs(&ev, &ps);
 	if (!ret)
 		ret = report(&ev, &ps, det);
 	else if (ret != -EINVAL && ret != -ENOENT)
@@ -390,6 +412,7 @@ int cmd_eval(int argc, char **argv)
 		free(ev.samples[i].session);
 	}
 	free(ev.samples);
+	free(ev.score);
 	free(jobs);
 	free(ps.same_session.s);
 	free(ps.cross_session.s);

@@ -199,6 +199,10 @@ out:
 	return ret;
 }
 
+/*
+ * Plain templates are compared in both orders (pv_match()); with a key the
+ * references are protected and only the probe's order exists.
+ */
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -207,9 +211,9 @@ int cmd_compare(int argc, char **argv)
 	};
 	const char *key_file = NULL;
 	struct pv_renew_key *key = NULL;
-	struct pv_probe *probe = NULL;
-	struct pv_template t;
-	int c, ret, status = 0;
+	struct pv_probe *keyed = NULL;
+	struct pv_template t, ref;
+	int c, ret = 0, status = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'k')
@@ -233,30 +237,34 @@ int cmd_compare(int argc, char **argv)
 		pv_template_wipe(&t);
 		return 1;
 	}
-	ret = key ? pv_renew_probe_new(key, &t, &probe) : pv_probe_new(&t, &probe);
-	pv_template_wipe(&t);
-	pv_renew_key_free(key);
+	if (key) {
+		ret = pv_renew_probe_new(key, &t, &keyed);
+		pv_renew_key_free(key);
+	}
 	if (ret) {
 		fprintf(stderr, "palmctl: %s: %s\n", argv[optind], strerror(-ret));
+		pv_template_wipe(&t);
 		return 1;
 	}
 	for (int i = optind + 1; i < argc; i++) {
 		struct pv_match_result r;
 
-		if (load_template(argv[i], &t)) {
+		if (load_template(argv[i], &ref)) {
 			status = 1;
 			continue;
 		}
-		ret = pv_probe_match(probe, &t, &r);
-		pv_template_wipe(&t);
-		if (ret == -EKEYREJECTED) {
-			fprintf(stderr, "palmctl: %s: protected with another key "
-				"(or none): not comparable\n", argv[i]);
+		ret = keyed ? pv_probe_match(keyed, &ref, &r) : pv_match(&t, &ref, &r);
+		pv_template_wipe(&ref);
+		if (ret) {
+			fprintf(stderr, "palmctl: %s: %s\n", argv[i],
+				ret == -EKEYREJECTED ? "protected with another key (or none): "
+						       "not comparable" : strerror(-ret));
 			status = 1;
 			continue;
 		}
 		printf("%.4f %s\n", r.score, argv[i]);
 	}
-	pv_probe_free(probe);
+	pv_probe_free(keyed);
+	pv_template_wipe(&t);
 	return status;
 }

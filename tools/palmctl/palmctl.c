@@ -21,8 +21,9 @@ static const struct command {
 	{ "compare", cmd_compare,
 	  "compare [--key-file SECRET] PROBE.pvt GALLERY.pvt...\n"
 	  "        Prints 'SCORE PATH' per gallery template; 1 = same palm.\n"
-	  "        The probe is plain; with a key, gallery templates are\n"
-	  "        protected ones." },
+	  "        Plain templates score both orders, either way round the\n"
+	  "        same. The probe is plain; with a key, gallery templates\n"
+	  "        are protected ones, and only the probe's order counts." },
 	{ "info", cmd_info,
 	  "info TEMPLATE.pvt...\n"
 	  "        Prints what each template holds: version, algorithm, key id\n"
