@@ -1512,6 +1512,7 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 		return -ENOMEM;
 	probe->key_id = 0;
 	probe->unanchored = !!(t->flags & PV_TEMPLATE_UNANCHORED);
+	pv_pack_template(t, &probe->self);
 	probe->kernel = pv_kernel_best();
 	fill_weights(probe->weight);
 	pv_probe_set_columns(probe, NULL);
@@ -1530,6 +1531,24 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 	pv_probe_copy_variants(probe);
 	*out = probe;
 	return 0;
+}
+
+int pv_probe_from_packed(const struct pv_packed *ref, bool unanchored,
+			 struct pv_probe **out)
+{
+	struct pv_template t = { .flags = unanchored ? PV_TEMPLATE_UNANCHORED : 0 };
+	int ret;
+
+	for (int i = 0; i < PV_GRID; i++) {
+		int y = pv_search_row(i);
+
+		for (int p = 0; p < PV_CODE_PLANES; p++)
+			t.code[p][y] = ref->row[i].w[p];
+		t.mask[y] = ref->row[i].w[3];
+	}
+	ret = pv_probe_build(&t, out);
+	pv_template_wipe(&t);
+	return ret;
 }
 
 void pv_probe_copy_variants(struct pv_probe *probe)

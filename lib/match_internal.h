@@ -98,6 +98,8 @@ struct pv_compare_kernel {
 struct pv_probe {
 	uint32_t key_id;		/* 0: plain probe */
 	uint8_t unanchored;		/* from PV_TEMPLATE_UNANCHORED */
+	/* its own plain template as a reference, for the other order */
+	struct pv_packed self;
 	struct pv_compare_kernel kernel;	/* the fastest this CPU runs */
 	float weight[PV_GRID * PV_GRID + 1];	/* see match.c */
 	/*
@@ -221,6 +223,14 @@ static inline void pv_probe_search_1to1(const struct pv_probe *probe,
 	pv_probe_search_aligned(probe, ref, ref_unanchored, res);
 	pv_probe_follow_skin(probe, ref, res);
 }
+
+/*
+ * A plain probe of the template a packed reference holds (its code and
+ * mask; @unanchored: PV_TEMPLATE_UNANCHORED), to score the other order.
+ * Returns 0 or -ENOMEM.
+ */
+int pv_probe_from_packed(const struct pv_packed *ref, bool unanchored,
+			 struct pv_probe **out);
 
 /* The kernels this CPU runs, fastest first; returns how many (<= @max);
  * exposed so that tests and benchmarks can compare them. */

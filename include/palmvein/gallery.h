@@ -55,7 +55,11 @@ size_t pv_gallery_size(const struct pv_gallery *g);
  * @probe using @threads threads (0: one per online CPU). Writes them to
  * @best in falling score order and returns how many it wrote, or -EINVAL,
  * -EKEYREJECTED (probe and gallery keys differ), -ENOMEM, -EAGAIN (no
- * threads).
+ * threads). The fast search ranks every entry, the 1:1 search re-scores
+ * the best 32 in the probe's order, and in a plain gallery the @nbest
+ * kept then take both orders' score, pv_match()'s (match.h): a probe of
+ * each, 1.6 ms apiece. A keyed gallery's entries are protected and cannot
+ * be probes: its scores are the probe's order's.
  */
 #define PV_GALLERY_MAX_BEST 64
 int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe,

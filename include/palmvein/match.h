@@ -104,7 +104,8 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
  * probe against the other template): their mean. The search resamples
  * only the probe, and deformation or glare can hide an alignment in one
  * order that the other finds (docs/accuracy.md, "Both orders"). 1:N
- * (gallery.h) scores the probe's order alone.
+ * (gallery.h) ranks by the probe's order and gives its plain best this
+ * score; keyed references have the probe's order alone.
  */
 float pv_pair_score(float forward, float backward);
 

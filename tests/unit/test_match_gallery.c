@@ -45,8 +45,9 @@ START_TEST(finds_identity)
 		test_template_from_field(&f, &probe_t, 2, -1, 3, 1);
 		test_perturb(&probe_t, 150, (uint32_t)want);
 		ck_assert_int_eq(pv_probe_new(&probe_t, &probe), 0);
-		/* The best entries are re-scored: their scores are 1:1's. */
-		ck_assert_int_eq(pv_probe_match(probe, &entry_t, &r), 0);
+		/* The best entries are re-scored: their scores are 1:1's, both
+		 * orders' (a plain gallery). */
+		ck_assert_int_eq(pv_match(&probe_t, &entry_t, &r), 0);
 		for (size_t i = 0; i < 4; i++) {
 			int n = pv_gallery_identify(g, probe, threads[i], best, 5);
 
@@ -90,8 +91,11 @@ START_TEST(unanchored_entry_searched_wide)
 		ck_assert_int_eq(pv_gallery_identify(g, probe, 2, best, 2), 2);
 		ck_assert_int_eq(pv_probe_match(probe, &far, &r), 0);
 		if (unanchored) {
+			struct pv_match_result pair;
+
+			ck_assert_int_eq(pv_match(&probe_t, &far, &pair), 0);
 			ck_assert_uint_eq(best[0].id, want);
-			ck_assert_float_eq(best[0].score, r.score);
+			ck_assert_float_eq(best[0].score, pair.score);
 			ck_assert_float_gt(r.score, 0.9f);
 			ck_assert_int_eq(r.dx, 7);
 			ck_assert_int_eq(r.dy, -6);

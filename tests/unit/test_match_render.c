@@ -192,7 +192,8 @@ END_TEST
  * 0387_04/05 of that set (deform 0.61 and 0.86, glare on both): 0387_04's
  * probe finds 0.23 on 0387_05, below the set's FAR 0.01 % threshold
  * (0.28), and 0387_05's probe 0.71 on 0387_04. The search resamples only
- * the probe; pv_match() scores both orders, the same either way round.
+ * the probe; pv_match() scores both orders, the same either way round,
+ * and so does a plain gallery's identification.
  */
 #define MAX_MISSED_SCORE 0.28f
 #define MIN_FOUND_SCORE 0.6f
@@ -202,6 +203,8 @@ START_TEST(both_orders_find_what_one_misses)
 	struct pv_template a, b;
 	struct pv_match_result ab, ba, pair, reversed;
 	struct pv_probe *probe;
+	struct pv_gallery *g;
+	struct pv_candidate best;
 
 	extract_pair(387, 4, &a);
 	extract_pair(387, 5, &b);
@@ -221,6 +224,15 @@ START_TEST(both_orders_find_what_one_misses)
 	ck_assert_float_gt(pair.score, MAX_MISSED_SCORE);
 	ck_assert_int_eq(pair.dx, ab.dx);
 	ck_assert_int_eq(pair.dy, ab.dy);
+
+	/* A plain gallery's best entries take it too. */
+	ck_assert_int_eq(pv_gallery_new(0, &g), 0);
+	ck_assert_int_eq(pv_gallery_add(g, &b, 5), 0);
+	ck_assert_int_eq(pv_probe_new(&a, &probe), 0);
+	ck_assert_int_eq(pv_gallery_identify(g, probe, 1, &best, 1), 1);
+	pv_probe_free(probe);
+	pv_gallery_free(g);
+	ck_assert_float_eq(best.score, pair.score);
 }
 END_TEST
 

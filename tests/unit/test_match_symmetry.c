@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * pv_match() scores both orders, so its score cannot depend on which
- * template comes first; 1:N scores the probe's order alone (gallery.h), so
- * the search itself has to find the same alignment (mirrored) both ways.
+ * template comes first; 1:N ranks by the probe's order (gallery.h), and
+ * keyed references have no other, so the search itself has to find the
+ * same alignment (mirrored) both ways.
  * Synthetic pairs with a vein-like code, whose match peak is only about
  * one cell wide, always run; real pairs run when ../shared/data is present.
  */
