@@ -2,6 +2,7 @@
 /* palmctl extract / compare: templates from image files, scores between them. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,8 +201,29 @@ out:
 }
 
 /*
- * Plain templates are compared in both orders (pv_match()); with a key the
- * references are protected and only the probe's order exists.
+ * Plain pairs score both orders, as pv_match() does: @r holds the probe's
+ * order against @ref; adds @ref's probe against the probe's template @t.
+ */
+static int add_other_order(const struct pv_template *ref, const struct pv_template *t,
+			   struct pv_match_result *r)
+{
+	struct pv_probe *back;
+	struct pv_match_result b;
+	int ret = pv_probe_new(ref, &back);
+
+	if (ret)
+		return ret;
+	ret = pv_probe_match(back, t, &b);
+	pv_probe_free(back);
+	if (!ret)
+		r->score = pv_pair_score(r->score, b.score);
+	return ret;
+}
+
+/*
+ * The probe is prepared once. Plain templates are compared in both
+ * orders; with a key the references are protected and only the probe's
+ * order exists.
  */
 int cmd_compare(int argc, char **argv)
 {
@@ -211,9 +233,10 @@ int cmd_compare(int argc, char **argv)
 	};
 	const char *key_file = NULL;
 	struct pv_renew_key *key = NULL;
-	struct pv_probe *keyed = NULL;
+	struct pv_probe *probe = NULL;
 	struct pv_template t, ref;
-	int c, ret = 0, status = 0;
+	bool keyed;
+	int c, ret, status = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'k')
@@ -237,10 +260,9 @@ int cmd_compare(int argc, char **argv)
 		pv_template_wipe(&t);
 		return 1;
 	}
-	if (key) {
-		ret = pv_renew_probe_new(key, &t, &keyed);
-		pv_renew_key_free(key);
-	}
+	keyed = key;
+	ret = key ? pv_renew_probe_new(key, &t, &probe) : pv_probe_new(&t, &probe);
+	pv_renew_key_free(key);
 	if (ret) {
 		fprintf(stderr, "palmctl: %s: %s\n", argv[optind], strerror(-ret));
 		pv_template_wipe(&t);
@@ -253,7 +275,9 @@ int cmd_compare(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		ret = keyed ? pv_probe_match(keyed, &ref, &r) : pv_match(&t, &ref, &r);
+		ret = pv_probe_match(probe, &ref, &r);
+		if (!ret && !keyed)
+			ret = add_other_order(&ref, &t, &r);
 		pv_template_wipe(&ref);
 		if (ret) {
 			fprintf(stderr, "palmctl: %s: %s\n", argv[i],
@@ -264,7 +288,7 @@ int cmd_compare(int argc, char **argv)
 		}
 		printf("%.4f %s\n", r.score, argv[i]);
 	}
-	pv_probe_free(keyed);
+	pv_probe_free(probe);
 	pv_template_wipe(&t);
 	return status;
 }
