@@ -34,7 +34,9 @@ static const struct command {
 	  "        [--pairs]\n"
 	  "        Accuracy on a labelled image folder: REGEX's first group\n"
 	  "        is the identity, an optional second group the session.\n"
-	  "        With a key, references are protected (renewable).\n"
+	  "        Plain pairs score both orders, as compare does; with a\n"
+	  "        key, references are protected (renewable) and only the\n"
+	  "        probe's order counts.\n"
 	  "        NAME.unlit.EXT is the unlit frame of NAME.EXT, never a\n"
 	  "        sample; --pairs subtracts it from each sample." },
 };
