@@ -141,6 +141,7 @@ size_t pv_gallery_size(const struct pv_gallery *g)
 struct hit {
 	struct pv_candidate c;
 	size_t entry;
+	struct pv_match_result aligned;	/* the 1:1 re-score's, once made */
 };
 
 struct worker {
@@ -192,7 +193,7 @@ static void *identify_chunks(void *arg)
 				pv_probe_search(w->probe, &w->gallery->entries[i],
 						PREFILTER_COST, &r);
 			offer(w->best, &w->found, w->nbest,
-			      (struct hit){ { w->gallery->ids[i], r.score }, i });
+			      (struct hit){ .c = { w->gallery->ids[i], r.score }, .entry = i });
 		}
 	}
 	return NULL;
@@ -201,8 +202,9 @@ static void *identify_chunks(void *arg)
 /*
  * A plain gallery's @n best, scored in the probe's order, take the pair
  * score of both orders, as pv_match() gives, and are ranked again: each
- * entry's probe (1.6 ms to prepare) against the probe's own template.
- * Keyed entries are protected and cannot be probes. Returns 0 or -ENOMEM.
+ * entry's probe (1.6 ms to prepare) against the probe's own template, and
+ * each order's skin followed from the other's alignment too. Keyed
+ * entries are protected and cannot be probes. Returns 0 or -ENOMEM.
  */
 static int both_orders(const struct pv_gallery *g, const struct pv_probe *probe,
 		       struct hit *list, unsigned int n)
@@ -213,15 +215,17 @@ static int both_orders(const struct pv_gallery *g, const struct pv_probe *probe,
 	for (unsigned int i = 0; i < n; i++) {
 		struct hit h = list[i];
 		struct pv_probe *back;
-		struct pv_match_result r;
+		struct pv_match_result r, forward = h.aligned;
 		int ret = pv_probe_from_packed(&g->entries[h.entry], g->unanchored[h.entry],
 					       &back);
 
 		if (ret)
 			return ret;
 		pv_probe_search_1to1(back, &probe->self, probe->unanchored, &r);
+		pv_probe_follow_other(probe, &g->entries[h.entry], &r, &forward);
+		pv_probe_follow_other(back, &probe->self, &h.aligned, &r);
 		pv_probe_free(back);
-		h.c.score = pv_pair_score(h.c.score, r.score);
+		h.c.score = pv_pair_score(forward.score, r.score);
 		offer(ranked, &k, n, h);
 	}
 	memcpy(list, ranked, n * sizeof(*list));
@@ -286,6 +290,7 @@ int pv_gallery_identify(const struct pv_gallery *g, const struct pv_probe *probe
 			pv_probe_search_1to1(probe, &g->entries[h.entry], g->unanchored[h.entry],
 					     &r);
 			h.c.score = r.score;
+			h.aligned = r;
 			offer(rescored, &n, nbest, h);
 		}
 		ret = g->key_id ? 0 : both_orders(g, probe, rescored, n);

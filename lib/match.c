@@ -1599,6 +1599,56 @@ int pv_probe_match(const struct pv_probe *probe, const struct pv_template *ref,
 	return 0;
 }
 
+/*
+ * The other order's alignment inverted: @other lays the reference's code
+ * on the probe's (q = A p + d, A the rotation and scale), so the probe's
+ * lies on the reference's at A^-1 and -A^-1 d, rounded to the pose grid
+ * and the wide search's reach.
+ */
+static void invert_alignment(const struct pv_match_result *other,
+			     struct pv_match_result *out)
+{
+	const double th = -other->rotation_deg * M_PI / 180.0, inv = 1.0 / other->scale;
+	const int half = PV_SCALE_STEPS / 2;
+	int k = clamp_int((int)lround((inv - 1.0) / PV_SCALE_STEP), -half, half);
+
+	*out = *other;
+	out->score = 0;
+	out->rotation_deg = -other->rotation_deg;
+	out->scale = 1.0f + PV_SCALE_STEP * (float)k;
+	out->dx = clamp_int((int)lround(-inv * (cos(th) * other->dx - sin(th) * other->dy)),
+			    -PV_MATCH_WIDE_SHIFT_MAX, PV_MATCH_WIDE_SHIFT_MAX);
+	out->dy = clamp_int((int)lround(-inv * (sin(th) * other->dx + cos(th) * other->dy)),
+			    -PV_MATCH_WIDE_SHIFT_MAX, PV_MATCH_WIDE_SHIFT_MAX);
+}
+
+void pv_probe_follow_other(const struct pv_probe *probe, const struct pv_packed *ref,
+			   const struct pv_match_result *other, struct pv_match_result *res)
+{
+	struct pv_match_result seed;
+
+	invert_alignment(other, &seed);
+	pv_probe_follow_skin(probe, ref, &seed);
+	if (seed.score > res->score)
+		*res = seed;
+}
+
+int pv_probe_match_other(const struct pv_probe *probe, const struct pv_template *ref,
+			 const struct pv_match_result *other, struct pv_match_result *res)
+{
+	struct pv_packed packed;
+	int ret = check_pair(probe, ref, res);
+
+	if (!ret && (probe->key_id || !other))
+		ret = -EINVAL;
+	if (ret)
+		return ret;
+	pv_pack_template(ref, &packed);
+	pv_probe_follow_other(probe, &packed, other, res);
+	explicit_bzero(&packed, sizeof(packed));
+	return 0;
+}
+
 int pv_probe_match_exhaustive(const struct pv_probe *probe,
 			      const struct pv_template *ref,
 			      struct pv_match_result *res)
@@ -1624,29 +1674,27 @@ float pv_pair_score(float forward, float backward)
 	return 0.5f * (forward + backward);
 }
 
-/* One order, its probe freed before the other's is prepared. */
-static int match_order(const struct pv_template *probe, const struct pv_template *ref,
-		       struct pv_match_result *res)
+int pv_match(const struct pv_template *probe, const struct pv_template *ref,
+	     struct pv_match_result *res)
 {
-	struct pv_probe *p;
+	struct pv_probe *p, *back = NULL;
+	struct pv_match_result forward, backward;
 	int ret = pv_probe_new(probe, &p);
 
 	if (ret)
 		return ret;
-	ret = pv_probe_match(p, ref, res);
+	ret = pv_probe_match(p, ref, &forward);
+	if (!ret)
+		ret = pv_probe_new(ref, &back);
+	if (!ret)
+		ret = pv_probe_match(back, probe, &backward);
+	if (!ret) {
+		*res = forward;
+		pv_probe_match_other(p, ref, &backward, res);
+		pv_probe_match_other(back, probe, &forward, &backward);
+		res->score = pv_pair_score(res->score, backward.score);
+	}
+	pv_probe_free(back);
 	pv_probe_free(p);
-	return ret;
-}
-
-int pv_match(const struct pv_template *probe, const struct pv_template *ref,
-	     struct pv_match_result *res)
-{
-	struct pv_match_result back;
-	int ret = match_order(probe, ref, res);
-
-	if (!ret)
-		ret = match_order(ref, probe, &back);
-	if (!ret)
-		res->score = pv_pair_score(res->score, back.score);
 	return ret;
 }

@@ -224,6 +224,10 @@ static inline void pv_probe_search_1to1(const struct pv_probe *probe,
 	pv_probe_follow_skin(probe, ref, res);
 }
 
+/* pv_probe_match_other() on a packed reference. */
+void pv_probe_follow_other(const struct pv_probe *probe, const struct pv_packed *ref,
+			   const struct pv_match_result *other, struct pv_match_result *res);
+
 /*
  * A plain probe of the template a packed reference holds (its code and
  * mask; @unanchored: PV_TEMPLATE_UNANCHORED), to score the other order.

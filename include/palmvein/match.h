@@ -100,6 +100,19 @@ int pv_probe_match_exhaustive(const struct pv_probe *probe,
 			      struct pv_match_result *res);
 
 /*
+ * The skin followed once more, from the other order's alignment: @other is
+ * @ref's probe against @probe's template (pv_probe_match()), and where its
+ * alignment, inverted, puts @probe's code on @ref, the skin's fields may
+ * find more than from @probe's own search. @res holds @probe's order
+ * against @ref (pv_probe_match()) and takes the better of the two. A
+ * search can land on another pose in one order than in the other
+ * (docs/accuracy.md, "Both orders"). Returns 0, -EINVAL (also for a keyed
+ * probe: protected references have no other order) or -EKEYREJECTED.
+ */
+int pv_probe_match_other(const struct pv_probe *probe, const struct pv_template *ref,
+			 const struct pv_match_result *other, struct pv_match_result *res);
+
+/*
  * The 1:1 score of a pair from its two orders' scores (each template's
  * probe against the other template): their mean. The search resamples
  * only the probe, and deformation or glare can hide an alignment in one
@@ -111,11 +124,12 @@ float pv_pair_score(float forward, float backward);
 
 /*
  * One-shot 1:1 in both orders: prepares a probe of each template, matches
- * each against the other and frees them. @res is @probe's order against
- * @ref, its score pv_pair_score() of both orders: the same whichever
- * template comes first. Twice pv_probe_match()'s cost and a second probe.
- * Errors as pv_probe_new() and pv_probe_match(); plain templates only, as
- * a protected one cannot be a probe.
+ * each against the other, follows each order's skin from the other's
+ * alignment too (pv_probe_match_other()) and frees them. @res is @probe's
+ * order against @ref, its score pv_pair_score() of both orders: the same
+ * whichever template comes first. Twice pv_probe_match()'s cost and a
+ * second probe. Errors as pv_probe_new() and pv_probe_match(); plain
+ * templates only, as a protected one cannot be a probe.
  */
 int pv_match(const struct pv_template *probe, const struct pv_template *ref,
 	     struct pv_match_result *res);

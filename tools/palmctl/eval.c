@@ -3,10 +3,12 @@
  * palmctl eval: verification accuracy on a labelled image folder. Every
  * image is extracted; failures count toward the failure-to-enrol rate.
  * Every pair of templates is compared (all-vs-all) in both orders, as
- * pv_match() does, genuine when the identities agree, and genuine pairs
- * are split by session. With a key only the first sample's order exists:
- * a deployment holds the reference protected, and a protected template
- * cannot be a probe.
+ * pv_match() does: each probe against every other template, then each
+ * order's skin followed from the other order's alignment too, and the
+ * pair's score is pv_pair_score() of both. Genuine when the identities
+ * agree; genuine pairs are split by session. With a key only the first
+ * sample's order exists: a deployment holds the reference protected, and
+ * a protected template cannot be a probe.
  *
  * NAME.unlit.EXT is the unlit half of the lit/unlit pair NAME.EXT, never a
  * sample of its own; with --pairs each sample is its pair, lit minus unlit.
@@ -45,7 +47,9 @@ struct eval {
 	const char *dir;
 	struct sample *samples;
 	size_t n;
-	/* n x n: row a holds a's probe against every other template */
+	/* n x n, row a: a's probe against every other template, its search
+	 * (result) and then the skin from the other order too (score) */
+	struct pv_match_result *result;
 	float *score;
 	unsigned int threads;
 	bool pairs;
@@ -192,6 +196,35 @@ static void *match_worker(void *arg)
 			if (!sb->ok || b == a)
 				continue;
 			pv_probe_match(probe, ev->key ? &sb->protected_t : &sb->t, &r);
+			ev->result[a * ev->n + b] = r;
+			ev->score[a * ev->n + b] = r.score;
+		}
+		pv_probe_free(probe);
+	}
+	return NULL;
+}
+
+/* Plain samples: each order's skin from the other order's alignment. */
+static void *other_order_worker(void *arg)
+{
+	struct job *j = arg;
+	struct eval *ev = j->ev;
+
+	for (size_t a = j->index; a < ev->n && !j->err; a += ev->threads) {
+		struct pv_probe *probe;
+
+		if (!ev->samples[a].ok)
+			continue;
+		j->err = pv_probe_new(&ev->samples[a].t, &probe);
+		if (j->err)
+			break;
+		for (size_t b = 0; b < ev->n; b++) {
+			struct pv_match_result r = ev->result[a * ev->n + b];
+
+			if (!ev->samples[b].ok || b == a)
+				continue;
+			pv_probe_match_other(probe, &ev->samples[b].t, &ev->result[b * ev->n + a],
+					     &r);
 			ev->score[a * ev->n + b] = r.score;
 		}
 		pv_probe_free(probe);
@@ -387,13 +420,21 @@ int cmd_eval(int argc, char **argv)
 		ret = jobs ? run_threads(&ev, jobs, extract_worker) : -ENOMEM;
 	}
 	if (!ret) {
-		ev.score = ev.n <= SIZE_MAX / sizeof(*ev.score) / ev.n ?
-			   malloc(ev.n * ev.n * sizeof(*ev.score)) : NULL;
-		ret = ev.score ? 0 : -ENOMEM;
+		bool fits = ev.n <= SIZE_MAX / sizeof(*ev.result) / ev.n;
+
+		ev.result = fits ? malloc(ev.n * ev.n * sizeof(*ev.result)) : NULL;
+		ev.score = fits ? malloc(ev.n * ev.n * sizeof(*ev.score)) : NULL;
+		ret = ev.result && ev.score ? 0 : -ENOMEM;
 	}
 	if (!ret) {
 		memset(jobs, 0, ev.threads * sizeof(*jobs));
 		ret = run_threads(&ev, jobs, match_worker);
+	}
+	for (unsigned int t = 0; jobs && t < ev.threads && !ret; t++)
+		ret = jobs[t].err;
+	if (!ret && !ev.key) {
+		memset(jobs, 0, ev.threads * sizeof(*jobs));
+		ret = run_threads(&ev, jobs, other_order_worker);
 	}
 	for (unsigned int t = 0; jobs && t < ev.threads && !ret; t++)
 		ret = jobs[t].err;
@@ -412,6 +453,7 @@ int cmd_eval(int argc, char **argv)
 		free(ev.samples[i].session);
 	}
 	free(ev.samples);
+	free(ev.result);
 	free(ev.score);
 	free(jobs);
 	free(ps.same_session.s);

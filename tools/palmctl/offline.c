@@ -201,19 +201,24 @@ out:
 }
 
 /*
- * Plain pairs score both orders, as pv_match() does: @r holds the probe's
- * order against @ref; adds @ref's probe against the probe's template @t.
+ * Plain pairs score both orders, as pv_match() does: @r holds @probe's
+ * order against @ref; adds @ref's probe against the probe's template @t,
+ * each order's skin followed from the other's alignment too.
  */
-static int add_other_order(const struct pv_template *ref, const struct pv_template *t,
-			   struct pv_match_result *r)
+static int add_other_order(const struct pv_probe *probe, const struct pv_template *ref,
+			   const struct pv_template *t, struct pv_match_result *r)
 {
 	struct pv_probe *back;
-	struct pv_match_result b;
+	struct pv_match_result b, forward = *r;
 	int ret = pv_probe_new(ref, &back);
 
 	if (ret)
 		return ret;
 	ret = pv_probe_match(back, t, &b);
+	if (!ret)
+		ret = pv_probe_match_other(probe, ref, &b, r);
+	if (!ret)
+		ret = pv_probe_match_other(back, t, &forward, &b);
 	pv_probe_free(back);
 	if (!ret)
 		r->score = pv_pair_score(r->score, b.score);
@@ -277,7 +282,7 @@ int cmd_compare(int argc, char **argv)
 		}
 		ret = pv_probe_match(probe, &ref, &r);
 		if (!ret && !keyed)
-			ret = add_other_order(&ref, &t, &r);
+			ret = add_other_order(probe, &ref, &t, &r);
 		pv_template_wipe(&ref);
 		if (ret) {
 			fprintf(stderr, "palmctl: %s: %s\n", argv[i],
