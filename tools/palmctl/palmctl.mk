@@ -39,3 +39,17 @@ $(BUILD)/tests/test_palmctl_extract: $(BUILD)/obj/tests/unit/test_palmctl_extrac
 		$(PALMVEIN_LIBS)
 
 UNIT_TESTS += $(BUILD)/tests/test_palmctl_extract
+
+# eval's pair scores against pv_match(), on frames the renderer draws.
+$(BUILD)/obj/tests/unit/test_palmctl_eval.o: CFLAGS += $(shell pkg-config --cflags check)
+$(BUILD)/obj/tests/unit/test_palmctl_eval.o: CPPFLAGS += $(RENDER_CPPFLAGS)
+
+$(BUILD)/tests/test_palmctl_eval: $(BUILD)/obj/tests/unit/test_palmctl_eval.o \
+		$(BUILD)/obj/tools/palmctl/eval.o $(BUILD)/obj/tools/palmctl/offline.o \
+		$(BUILD)/obj/tools/palmctl/files.o $(BUILD)/obj/tools/palmctl/error_rates.o \
+		$$(PALMVEIN_LIB) $(RENDER_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(shell pkg-config --libs check) \
+		$(PALMVEIN_LIBS)
+
+UNIT_TESTS += $(BUILD)/tests/test_palmctl_eval
