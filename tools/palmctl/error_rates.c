@@ -14,7 +14,9 @@ static int cmp_float(const void *a, const void *b)
 
 void scores_sort(struct score_list *l)
 {
-	qsort(l->s, l->n, sizeof(*l->s), cmp_float);
+	/* an empty list may have no array, and qsort() takes none */
+	if (l->n)
+		qsort(l->s, l->n, sizeof(*l->s), cmp_float);
 }
 
 /* Number of entries of sorted @l strictly below @t. */
