@@ -201,9 +201,8 @@ static void *identify_chunks(void *arg)
 
 /*
  * A plain gallery's @n best, scored in the probe's order, take the pair
- * score of both orders, as pv_match() gives, and are ranked again: each
- * entry's probe (1.6 ms to prepare) against the probe's own template, and
- * each order's skin followed from the other's alignment too. Keyed
+ * score of both orders, as pv_match() gives (pv_probe_add_other_order():
+ * a probe of each entry, 1.6 ms to prepare), and are ranked again. Keyed
  * entries are protected and cannot be probes. Returns 0 or -ENOMEM.
  */
 static int both_orders(const struct pv_gallery *g, const struct pv_probe *probe,
@@ -214,18 +213,12 @@ static int both_orders(const struct pv_gallery *g, const struct pv_probe *probe,
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct hit h = list[i];
-		struct pv_probe *back;
-		struct pv_match_result r, forward = h.aligned;
-		int ret = pv_probe_from_packed(&g->entries[h.entry], g->unanchored[h.entry],
-					       &back);
+		int ret = pv_probe_add_other_order(probe, &g->entries[h.entry],
+						   g->unanchored[h.entry], &h.aligned);
 
 		if (ret)
 			return ret;
-		pv_probe_search_1to1(back, &probe->self, probe->unanchored, &r);
-		pv_probe_follow_other(probe, &g->entries[h.entry], &r, &forward);
-		pv_probe_follow_other(back, &probe->self, &h.aligned, &r);
-		pv_probe_free(back);
-		h.c.score = pv_pair_score(forward.score, r.score);
+		h.c.score = h.aligned.score;
 		offer(ranked, &k, n, h);
 	}
 	memcpy(list, ranked, n * sizeof(*list));

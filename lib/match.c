@@ -1533,8 +1533,13 @@ int pv_probe_build(const struct pv_template *t, struct pv_probe **out)
 	return 0;
 }
 
-int pv_probe_from_packed(const struct pv_packed *ref, bool unanchored,
-			 struct pv_probe **out)
+/*
+ * A plain probe of the template a packed reference holds (its code and
+ * mask; @unanchored: PV_TEMPLATE_UNANCHORED), to score the other order.
+ * Returns 0 or -ENOMEM.
+ */
+static int probe_from_packed(const struct pv_packed *ref, bool unanchored,
+			     struct pv_probe **out)
 {
 	struct pv_template t = { .flags = unanchored ? PV_TEMPLATE_UNANCHORED : 0 };
 	int ret;
@@ -1622,8 +1627,9 @@ static void invert_alignment(const struct pv_match_result *other,
 			    -PV_MATCH_WIDE_SHIFT_MAX, PV_MATCH_WIDE_SHIFT_MAX);
 }
 
-void pv_probe_follow_other(const struct pv_probe *probe, const struct pv_packed *ref,
-			   const struct pv_match_result *other, struct pv_match_result *res)
+/* pv_probe_match_other() on a packed reference. */
+static void follow_other(const struct pv_probe *probe, const struct pv_packed *ref,
+			 const struct pv_match_result *other, struct pv_match_result *res)
 {
 	struct pv_match_result seed;
 
@@ -1644,7 +1650,7 @@ int pv_probe_match_other(const struct pv_probe *probe, const struct pv_template 
 	if (ret)
 		return ret;
 	pv_pack_template(ref, &packed);
-	pv_probe_follow_other(probe, &packed, other, res);
+	follow_other(probe, &packed, other, res);
 	explicit_bzero(&packed, sizeof(packed));
 	return 0;
 }
@@ -1674,27 +1680,50 @@ float pv_pair_score(float forward, float backward)
 	return 0.5f * (forward + backward);
 }
 
+int pv_probe_add_other_order(const struct pv_probe *probe, const struct pv_packed *ref,
+			     bool ref_unanchored, struct pv_match_result *res)
+{
+	struct pv_match_result forward = *res, backward;
+	struct pv_probe *back;
+	int ret = probe_from_packed(ref, ref_unanchored, &back);
+
+	if (ret)
+		return ret;
+	pv_probe_search_1to1(back, &probe->self, probe->unanchored, &backward);
+	follow_other(probe, ref, &backward, res);
+	follow_other(back, &probe->self, &forward, &backward);
+	pv_probe_free(back);
+	res->score = pv_pair_score(res->score, backward.score);
+	return 0;
+}
+
+int pv_probe_match_pair(const struct pv_probe *probe, const struct pv_template *ref,
+			struct pv_match_result *res)
+{
+	const bool unanchored = ref && (ref->flags & PV_TEMPLATE_UNANCHORED);
+	struct pv_packed packed;
+	int ret = check_pair(probe, ref, res);
+
+	if (!ret && probe->key_id)
+		ret = -EINVAL;
+	if (ret)
+		return ret;
+	pv_pack_template(ref, &packed);
+	pv_probe_search_1to1(probe, &packed, unanchored, res);
+	ret = pv_probe_add_other_order(probe, &packed, unanchored, res);
+	explicit_bzero(&packed, sizeof(packed));
+	return ret;
+}
+
 int pv_match(const struct pv_template *probe, const struct pv_template *ref,
 	     struct pv_match_result *res)
 {
-	struct pv_probe *p, *back = NULL;
-	struct pv_match_result forward, backward;
+	struct pv_probe *p;
 	int ret = pv_probe_new(probe, &p);
 
 	if (ret)
 		return ret;
-	ret = pv_probe_match(p, ref, &forward);
-	if (!ret)
-		ret = pv_probe_new(ref, &back);
-	if (!ret)
-		ret = pv_probe_match(back, probe, &backward);
-	if (!ret) {
-		*res = forward;
-		pv_probe_match_other(p, ref, &backward, res);
-		pv_probe_match_other(back, probe, &forward, &backward);
-		res->score = pv_pair_score(res->score, backward.score);
-	}
-	pv_probe_free(back);
+	ret = pv_probe_match_pair(p, ref, res);
 	pv_probe_free(p);
 	return ret;
 }

@@ -224,17 +224,15 @@ static inline void pv_probe_search_1to1(const struct pv_probe *probe,
 	pv_probe_follow_skin(probe, ref, res);
 }
 
-/* pv_probe_match_other() on a packed reference. */
-void pv_probe_follow_other(const struct pv_probe *probe, const struct pv_packed *ref,
-			   const struct pv_match_result *other, struct pv_match_result *res);
-
 /*
- * A plain probe of the template a packed reference holds (its code and
- * mask; @unanchored: PV_TEMPLATE_UNANCHORED), to score the other order.
- * Returns 0 or -ENOMEM.
+ * @res holds @probe's order against the packed @ref (@ref_unanchored: its
+ * PV_TEMPLATE_UNANCHORED); adds @ref's order against the probe's own
+ * template, each order's skin followed from the other's alignment too,
+ * and takes pv_pair_score() of both: pv_probe_match_pair() after the
+ * search. Returns 0 or -ENOMEM.
  */
-int pv_probe_from_packed(const struct pv_packed *ref, bool unanchored,
-			 struct pv_probe **out);
+int pv_probe_add_other_order(const struct pv_probe *probe, const struct pv_packed *ref,
+			     bool ref_unanchored, struct pv_match_result *res);
 
 /* The kernels this CPU runs, fastest first; returns how many (<= @max);
  * exposed so that tests and benchmarks can compare them. */

@@ -123,13 +123,22 @@ int pv_probe_match_other(const struct pv_probe *probe, const struct pv_template 
 float pv_pair_score(float forward, float backward);
 
 /*
- * One-shot 1:1 in both orders: prepares a probe of each template, matches
- * each against the other, follows each order's skin from the other's
- * alignment too (pv_probe_match_other()) and frees them. @res is @probe's
- * order against @ref, its score pv_pair_score() of both orders: the same
- * whichever template comes first. Twice pv_probe_match()'s cost and a
- * second probe. Errors as pv_probe_new() and pv_probe_match(); plain
- * templates only, as a protected one cannot be a probe.
+ * 1:1 in both orders with a prepared plain probe: @probe against @ref, a
+ * probe of @ref (prepared and freed here) against @probe's own template,
+ * each order's skin followed from the other's alignment too
+ * (pv_probe_match_other()). @res is @probe's order against @ref, its
+ * score pv_pair_score() of both orders: the same whichever template comes
+ * first. Twice pv_probe_match()'s cost and a second probe. Returns 0,
+ * -EINVAL (also for a keyed probe: a protected template cannot be a
+ * probe), -EKEYREJECTED (@ref protected) or -ENOMEM.
+ */
+int pv_probe_match_pair(const struct pv_probe *probe, const struct pv_template *ref,
+			struct pv_match_result *res);
+
+/*
+ * One-shot 1:1 in both orders: prepares @probe, runs
+ * pv_probe_match_pair() against @ref and frees it. Errors as
+ * pv_probe_new() and pv_probe_match_pair().
  */
 int pv_match(const struct pv_template *probe, const struct pv_template *ref,
 	     struct pv_match_result *res);

@@ -201,31 +201,6 @@ out:
 }
 
 /*
- * Plain pairs score both orders, as pv_match() does: @r holds @probe's
- * order against @ref; adds @ref's probe against the probe's template @t,
- * each order's skin followed from the other's alignment too.
- */
-static int add_other_order(const struct pv_probe *probe, const struct pv_template *ref,
-			   const struct pv_template *t, struct pv_match_result *r)
-{
-	struct pv_probe *back;
-	struct pv_match_result b, forward = *r;
-	int ret = pv_probe_new(ref, &back);
-
-	if (ret)
-		return ret;
-	ret = pv_probe_match(back, t, &b);
-	if (!ret)
-		ret = pv_probe_match_other(probe, ref, &b, r);
-	if (!ret)
-		ret = pv_probe_match_other(back, t, &forward, &b);
-	pv_probe_free(back);
-	if (!ret)
-		r->score = pv_pair_score(r->score, b.score);
-	return ret;
-}
-
-/*
  * The probe is prepared once. Plain templates are compared in both
  * orders; with a key the references are protected and only the probe's
  * order exists.
@@ -267,10 +242,10 @@ int cmd_compare(int argc, char **argv)
 	}
 	keyed = key;
 	ret = key ? pv_renew_probe_new(key, &t, &probe) : pv_probe_new(&t, &probe);
+	pv_template_wipe(&t);
 	pv_renew_key_free(key);
 	if (ret) {
 		fprintf(stderr, "palmctl: %s: %s\n", argv[optind], strerror(-ret));
-		pv_template_wipe(&t);
 		return 1;
 	}
 	for (int i = optind + 1; i < argc; i++) {
@@ -280,9 +255,8 @@ int cmd_compare(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		ret = pv_probe_match(probe, &ref, &r);
-		if (!ret && !keyed)
-			ret = add_other_order(probe, &ref, &t, &r);
+		ret = keyed ? pv_probe_match(probe, &ref, &r)
+			    : pv_probe_match_pair(probe, &ref, &r);
 		pv_template_wipe(&ref);
 		if (ret) {
 			fprintf(stderr, "palmctl: %s: %s\n", argv[i],
@@ -294,6 +268,5 @@ int cmd_compare(int argc, char **argv)
 		printf("%.4f %s\n", r.score, argv[i]);
 	}
 	pv_probe_free(probe);
-	pv_template_wipe(&t);
 	return status;
 }
