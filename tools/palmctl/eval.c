@@ -48,7 +48,8 @@ struct eval {
 	struct sample *samples;
 	size_t n;
 	/* n x n, row a: a's probe against every other template, its search
-	 * (result) and then the skin from the other order too (score) */
+	 * (result; plain samples only) and then the skin from the other order
+	 * too (score) */
 	struct pv_match_result *result;
 	float *score;
 	unsigned int threads;
@@ -196,7 +197,8 @@ static void *match_worker(void *arg)
 			if (!sb->ok || b == a)
 				continue;
 			pv_probe_match(probe, ev->key ? &sb->protected_t : &sb->t, &r);
-			ev->result[a * ev->n + b] = r;
+			if (ev->result)
+				ev->result[a * ev->n + b] = r;
 			ev->score[a * ev->n + b] = r.score;
 		}
 		pv_probe_free(probe);
@@ -422,9 +424,10 @@ int cmd_eval(int argc, char **argv)
 	if (!ret) {
 		bool fits = ev.n <= SIZE_MAX / sizeof(*ev.result) / ev.n;
 
-		ev.result = fits ? malloc(ev.n * ev.n * sizeof(*ev.result)) : NULL;
+		/* keyed: one order, whose alignments no second sweep reads */
+		ev.result = fits && !ev.key ? malloc(ev.n * ev.n * sizeof(*ev.result)) : NULL;
 		ev.score = fits ? malloc(ev.n * ev.n * sizeof(*ev.score)) : NULL;
-		ret = ev.result && ev.score ? 0 : -ENOMEM;
+		ret = (ev.result || ev.key) && ev.score ? 0 : -ENOMEM;
 	}
 	if (!ret) {
 		memset(jobs, 0, ev.threads * sizeof(*jobs));
